@@ -1,0 +1,1 @@
+"""Data files the analyzer reads: stop words, stem corrections, protected words."""

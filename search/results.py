@@ -1,0 +1,90 @@
+"""The plain frozen dataclasses the search API returns (built while the searcher is open)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A near-duplicate of a hit (the same story on another outlet), collapsed under it."""
+
+    id: str
+    title: str
+    url: str | None
+    source: str | None
+    date: str | None  # ISO 8601
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    title: str
+    url: str | None
+    source: str | None
+    date: str | None  # ISO 8601
+    category: str | None
+    score: float
+    snippet: str  # HTML-safe; matches wrapped in <mark>
+    title_html: str  # HTML-safe title; matches wrapped in <mark>
+    duplicates: tuple[Copy, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """How many results share one value of a facet."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results, with totals, facets and what was actually searched."""
+
+    hits: tuple[Hit, ...]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    took_ms: float
+    query: str  # what was actually searched, in words
+    relaxed: bool = False  # True when no article had every word and any-word matching was used
+    suggestion: str | None = None
+    facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """A full stored article, as get() returns it."""
+
+    id: str
+    title: str
+    content: str
+    url: str | None
+    source: str | None
+    date: str | None
+    category: str | None
+    cluster: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds."""
+
+    path: str
+    documents: int
+    sources: dict[str, int]
+    date_first: str | None
+    date_last: str | None
+    size_bytes: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
