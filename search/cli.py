@@ -97,5 +97,76 @@ def analyze_command(text):
     click.echo(" ".join(analyze(text)))
 
 
+@main.command("eval")
+@click.argument("queries", type=click.Path(dir_okay=False))
+@click.argument("qrels", type=click.Path(dir_okay=False))
+@index_option
+@click.option("--compare", is_flag=True, help="Also run the two baselines (plain BM25F, naive Sastrawi) and show all side by side.")
+@click.option("--baseline-dir", type=click.Path(file_okay=False),
+              help="Where baseline indexes are cached (default: folders next to the index).")
+@click.option("--runs", "runs_dir", type=click.Path(file_okay=False), help="Write a TREC run file per system here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_command(queries, qrels, index_dir, compare, baseline_dir, runs_dir, as_json):
+    """Measure ranking quality: nDCG@10, MRR@10, R@10, R@100 of QUERIES (TSV qid<TAB>query) against QRELS (TREC)."""
+    from search.evaluate import evaluate, markdown_table, results_json
+
+    results = evaluate(queries, qrels, index_dir, compare=compare, baseline_parent=baseline_dir, runs_dir=runs_dir)
+    if as_json:
+        click.echo(results_json(results, queries=str(queries), qrels=str(qrels), index=str(index_dir)))
+    else:
+        click.echo(markdown_table(results))
+
+
+def _serve_app(index_dir: str, host: str, port: int, threads: int) -> None:
+    """Serve the web app on waitress (a production WSGI server) until interrupted."""
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"INDEX": str(index_dir)})
+    click.echo(f"Serving the index at '{index_dir}' on http://{host}:{port}/ (Ctrl+C stops)")
+    serve(app, host=host, port=port, threads=threads, ident="warta")
+
+
+serve_options = [
+    click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface)."),
+    click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."),
+    click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."),
+]
+
+
+def with_serve_options(command):
+    for option in reversed(serve_options):
+        command = option(command)
+    return command
+
+
+@main.command("serve")
+@index_option
+@with_serve_options
+def serve_command(index_dir, host, port, threads):
+    """Serve the search page and JSON API for an index (waitress)."""
+    from search.index import Index
+
+    Index.open(index_dir).close()  # fail now, with the fix, rather than on the first request
+    _serve_app(index_dir, host, port, threads)
+
+
+@main.command("demo")
+@index_option
+@with_serve_options
+def demo_command(index_dir, host, port, threads):
+    """Build an index from the bundled sample archive, then serve it."""
+    from importlib.resources import as_file, files
+
+    from search.indexer import build
+
+    with as_file(files("search") / "samples") as samples:
+        summary = build([samples], index_dir)
+    click.echo(f"Sample archive: indexed {summary.indexed}, updated {summary.updated}, "
+               f"rejected {summary.rejected} into '{index_dir}' in {summary.seconds:.1f}s")
+    _serve_app(index_dir, host, port, threads)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,247 @@
+"""Relevance evaluation: run TREC-format topics against Warta and the baselines, score with ir-measures.
+
+Topics are a TSV file "qid<TAB>query"; judgments are TREC qrels "qid 0 docid relevance" (graded
+relevance allowed; 1 or more counts as relevant for MRR and recall).
+
+What is measured for Warta is what a user of the search box gets: `Index.search(query, per_page=100)`
+with its default settings, the first 100 results in order. When near-duplicates are collapsed under a
+hit, the visible hits keep their ranks and the collapsed copies are appended after the last hit (a copy
+is reachable, but it does not take a place on the result page).
+
+Every topic with at least one relevant judgment counts in the means; a topic with no results scores
+0 (trec_eval would silently leave it out).
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from search.errors import WartaError
+
+DEPTH = 100  # results taken per query: enough for recall@100
+
+
+class EvaluationInputError(WartaError):
+    """A topics or qrels file is missing or not in TREC format."""
+
+
+def _measures():
+    """Return (column name, ir-measures measure) in the order the tables show them."""
+    from ir_measures import R, RR, nDCG
+
+    return (("nDCG@10", nDCG @ 10), ("MRR@10", RR @ 10), ("R@10", R @ 10), ("R@100", R @ 100))
+
+
+MEASURE_NAMES = ("nDCG@10", "MRR@10", "R@10", "R@100")
+
+
+@dataclass(frozen=True)
+class SystemFigures:
+    """Mean figures of one system over one topic set."""
+
+    system: str
+    figures: dict[str, float]  # measure name -> mean over judged topics
+    topics: int  # judged topics the means are over
+    no_results: int = 0  # judged topics for which the system returned nothing
+    per_topic: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("per_topic")
+        return data
+
+
+def read_topics(path: str | Path) -> dict[str, str]:
+    """Return qid -> query text from a TSV topics file ("qid<TAB>query", one a line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvaluationInputError(f"No topics file at '{path}'. Give a TSV file with lines 'qid<TAB>query'.")
+    topics: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        qid, sep, text = line.partition("\t")
+        if not sep or not qid.strip():
+            raise EvaluationInputError(f"{path}:{number}: expected 'qid<TAB>query', got {line[:80]!r}")
+        topics[qid.strip()] = text.strip()
+    return topics
+
+
+def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
+    """Return qid -> {docid: relevance} from a TREC qrels file ("qid 0 docid relevance")."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvaluationInputError(f"No qrels file at '{path}'. Give a TREC qrels file: 'qid 0 docid relevance'.")
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.split()
+        if not parts or line.startswith("#"):
+            continue
+        if len(parts) != 4:
+            raise EvaluationInputError(f"{path}:{number}: expected 'qid 0 docid relevance', got {line[:80]!r}")
+        try:
+            relevance = int(parts[3])
+        except ValueError:
+            raise EvaluationInputError(f"{path}:{number}: relevance must be a whole number, got {parts[3]!r}") from None
+        qrels.setdefault(parts[0], {})[parts[2]] = relevance
+    return qrels
+
+
+def run_topics(search: Callable[[str], list[str]], topics: Mapping[str, str]) -> dict[str, list[str]]:
+    """Return qid -> ranked article ids that `search` gives for each topic's query."""
+    return {qid: search(text) for qid, text in topics.items()}
+
+
+def score_run(run: Mapping[str, list[str]], qrels: Mapping[str, Mapping[str, int]], system: str = "run") -> SystemFigures:
+    """Return the mean nDCG@10, MRR@10, R@10 and R@100 of a run over every topic that has a relevant judgment."""
+    import ir_measures
+
+    judged = {qid: docs for qid, docs in qrels.items() if any(rel > 0 for rel in docs.values())}
+    measures = _measures()
+    per_topic = {qid: {name: 0.0 for name, _ in measures} for qid in judged}
+    ranked = {}
+    for qid in judged:
+        ids = list(dict.fromkeys(run.get(qid, [])))[:DEPTH]  # first occurrence keeps its rank
+        if ids:
+            # Strictly falling scores keep our order: trec_eval sorts by score, then by docid.
+            ranked[qid] = {doc: float(len(ids) - rank) for rank, doc in enumerate(ids)}
+    if ranked:
+        by_measure = {measure: name for name, measure in measures}
+        for metric in ir_measures.iter_calc([m for _, m in measures], judged, ranked):
+            per_topic[metric.query_id][by_measure[metric.measure]] = float(metric.value)
+    count = len(judged)
+    figures = {name: (sum(t[name] for t in per_topic.values()) / count if count else 0.0) for name, _ in measures}
+    return SystemFigures(system=system, figures=figures, topics=count,
+                         no_results=sum(1 for qid in judged if qid not in ranked), per_topic=per_topic)
+
+
+def warta_search(index_dir: str | Path) -> Callable[[str], list[str]]:
+    """Return a function: query -> the ids Warta's search box ranks for it (collapsed copies after the hits)."""
+    from search.index import Index
+
+    index = Index.open(index_dir)
+    options = {}
+    # Snippets do not change the ranking and cost most of the time of a 100-result page.
+    if "snippets" in inspect.signature(index.search).parameters:
+        options["snippets"] = False
+
+    def search(text: str) -> list[str]:
+        results = index.search(text, per_page=DEPTH, **options)
+        ids = [hit.id for hit in results.hits]
+        copies = [copy.id for hit in results.hits for copy in getattr(hit, "duplicates", ())]
+        return ids + copies
+
+    return search
+
+
+def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | Path, compare: bool = False,
+             baseline_parent: str | Path | None = None, runs_dir: str | Path | None = None) -> list[SystemFigures]:
+    """Return the figures of Warta (and, with compare, of both baselines) on one topic set.
+
+    runs_dir, when given, receives one TREC run file per system ("<system>.run").
+    """
+    from search.baselines import BASELINES, BaselineSearcher, ensure_baseline
+    from search.index import Index
+
+    topics = read_topics(topics_path)
+    qrels = read_qrels(qrels_path)
+    missing = [qid for qid in qrels if qid not in topics]
+    if missing:
+        raise EvaluationInputError(f"{len(missing)} judged topics have no query in {topics_path} "
+                                   f"(first: {missing[0]}). Use the topics file that belongs to these qrels.")
+    Index.open(index_dir)  # fail early, with the fix, when there is no usable index
+    systems: list[tuple[str, Callable[[str], list[str]]]] = [("warta", warta_search(index_dir))]
+    searchers = []
+    if compare:
+        for baseline in BASELINES:
+            searcher = BaselineSearcher(ensure_baseline(index_dir, baseline, baseline_parent))
+            searchers.append(searcher)
+            systems.append((baseline.name, searcher.search))
+    try:
+        results = []
+        for name, search in systems:
+            run = run_topics(search, {qid: topics[qid] for qid in qrels})
+            if runs_dir:
+                write_run(run, Path(runs_dir) / f"{name}.run", name)
+            results.append(score_run(run, qrels, name))
+        return results
+    finally:
+        for searcher in searchers:
+            searcher.close()
+
+
+def write_run(run: Mapping[str, list[str]], path: Path, system: str) -> None:
+    """Write a run as a TREC run file ("qid Q0 docid rank score system")."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for qid, ids in run.items():
+            for rank, doc in enumerate(ids[:DEPTH], start=1):
+                handle.write(f"{qid} Q0 {doc} {rank} {DEPTH + 1 - rank} {system}\n")
+
+
+def markdown_table(results: Iterable[SystemFigures]) -> str:
+    """Return the figures of several systems side by side as a markdown table."""
+    results = list(results)
+    lines = ["| system | " + " | ".join(MEASURE_NAMES) + " | topics |",
+             "|---|" + "---:|" * (len(MEASURE_NAMES) + 1)]
+    for result in results:
+        cells = " | ".join(f"{result.figures[name]:.3f}" for name in MEASURE_NAMES)
+        lines.append(f"| {result.system} | {cells} | {result.topics} |")
+    return "\n".join(lines)
+
+
+def results_json(results: Iterable[SystemFigures], **context) -> str:
+    """Return the figures of several systems as JSON, with any context (set name, files) given."""
+    return json.dumps({**context, "systems": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2)
+
+
+# --- Cached Warta indexes for evaluation corpora ------------------------------------------------
+
+# Modules that only affect searching or output: a change there does not need a new index.
+_QUERY_TIME_MODULES = {"index.py", "query.py", "highlight.py", "cli.py", "results.py", "evaluate.py",
+                       "baselines.py", "errors.py", "__init__.py", "__main__.py"}
+
+
+def indexing_code_fingerprint() -> str:
+    """Return a hash of the Warta code and lexicon files that decide what goes into an index."""
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.rglob("*")):
+        if path.suffix not in {".py", ".txt"} or "__pycache__" in path.parts:
+            continue
+        if path.parent == package and path.name in _QUERY_TIME_MODULES:
+            continue
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_fingerprint(paths: Iterable[str | Path]) -> dict:
+    """Return what identifies a corpus build: its input files (size, mtime) and the indexing code."""
+    files = []
+    for path in map(Path, paths):
+        stat = path.stat()
+        files.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
+    return {"inputs": files, "code": indexing_code_fingerprint()}
+
+
+def ensure_warta_index(paths: list[str | Path], index_dir: str | Path, rebuild: bool = False) -> tuple[Path, bool]:
+    """Return (index folder, whether it was built now) for a Warta index of `paths`, built when stale."""
+    from search.indexer import build
+
+    index_dir = Path(index_dir)
+    marker = index_dir.parent / f"{index_dir.name}.eval.json"
+    wanted = corpus_fingerprint(paths)
+    if not rebuild and marker.exists() and index_dir.exists():
+        if json.loads(marker.read_text(encoding="utf-8")) == wanted:
+            return index_dir, False
+    shutil.rmtree(index_dir, ignore_errors=True)
+    marker.unlink(missing_ok=True)
+    build(paths, index_dir)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return index_dir, True
