@@ -1,0 +1,73 @@
+"""The JSON API: /api/search, /api/articles/<id>, /api/suggest, /api/stats (errors as JSON too)."""
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import NotFound
+
+from web import params as search_params
+from web.archive import archive, get_index, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search():
+    """Return SearchResults as JSON; same parameters as the results page."""
+    config = current_app.config
+    state = search_params.parse(request.args, config["MAX_QUERY_LENGTH"], config["MAX_PAGE"])
+    if not state.q:
+        raise search_params.BadParameter("Missing query: pass the words to search as ?q=...")
+    per_page = _per_page(request.args.get("per_page"), config["PER_PAGE"])
+    return jsonify(run_search(state, per_page).as_dict())
+
+
+def _per_page(raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 100:
+        raise search_params.BadParameter(f"'per_page' must be a whole number from 1 to 100, not {raw[:40]!r}.")
+    return value
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str):
+    """Return the full article, with its related articles."""
+    index = get_index()
+    record = index.get(article_id)
+    if record is None:
+        raise NotFound()
+    body = record.as_dict()
+    limit = current_app.config["RELATED_LIMIT"]
+    if limit:
+        body["related"] = [_plain(hit) for hit in index.related(record.id, limit=limit)]
+    return jsonify(body)
+
+
+def _plain(item) -> dict:
+    return asdict(item) if is_dataclass(item) else dict(item)
+
+
+@bp.get("/suggest")
+def suggest():
+    """Return completions for what is typed: {"query", "suggestions"}, or with format=opensearch the
+    OpenSearch suggestions array [query, [completions]] browsers read."""
+    q = " ".join(request.args.get("q", "").split())
+    limit = current_app.config["SUGGEST_LIMIT"]
+    if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
+        raise search_params.BadParameter("The text to complete is too long.")
+    suggestions = get_index().suggest(q, limit=limit) if q else []
+    if request.args.get("format") == "opensearch":
+        return jsonify([q, suggestions])
+    return jsonify({"query": q, "suggestions": suggestions})
+
+
+@bp.get("/stats")
+def stats():
+    """Return what the archive holds (documents, outlets, dates, size)."""
+    return jsonify(archive().stats().as_dict())

@@ -1,0 +1,68 @@
+"""Template helpers that decide what may reach the page as markup: only our own <mark> highlights."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+_MARK_TAG = re.compile(r"</?mark>")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def marked(fragment: str | None) -> Markup:
+    """Return highlighter output as markup when its only tags are <mark>/</mark>, else escape it all.
+
+    The search API promises HTML-safe snippets; this check keeps a bug there from becoming an
+    injection here (the worst case is visible tags, never live ones)."""
+    if not fragment:
+        return Markup("")
+    if "<" in _MARK_TAG.sub("", fragment):
+        return escape(fragment)
+    return Markup(fragment)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Return the paragraphs of a cleaned article body (separated by blank lines)."""
+    if not text:
+        return []
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def date_label(iso: str | None) -> str:
+    """Return "2 Mar 2017" for an ISO date or datetime, "" for none, the text itself if unreadable."""
+    if not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+def date_only(iso: str | None) -> str:
+    """Return the YYYY-MM-DD part of an ISO date for <time datetime>."""
+    return (iso or "")[:10]
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return the URL when it is http(s), else None: archive URLs go into href, where escaping
+    alone does not stop a javascript: link."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def register(app) -> None:
+    """Make the helpers available to templates as filters."""
+    app.add_template_filter(marked)
+    app.add_template_filter(paragraphs)
+    app.add_template_filter(date_label)
+    app.add_template_filter(date_only)
+    app.add_template_filter(safe_url)
