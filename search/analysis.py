@@ -1,10 +1,17 @@
 """The Indonesian analyzer: tokenizer, stop words, stemming with PySastrawi, its caches and lexicon.
 
 One analyzer serves indexing and queries, so a word always becomes the same index term.
+
+Stemming is PySastrawi's per-word stemmer with a news-tuned dictionary (lexicon/roots.txt added,
+lexicon/not_roots.txt removed, its infix rules off), behind our own lexicon: corrections for common
+news words, protected names/places/acronyms, and names learned from the corpus (words it mostly
+writes capitalised, see CapitalisationCounter). Each distinct word is stemmed once per process.
 """
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Iterator
@@ -13,23 +20,37 @@ from whoosh.analysis import Composable, Token
 
 # Words, numbers, and words joined by hyphens or apostrophes: "anak-anak", "Jong-un", "COVID-19".
 TOKEN_PATTERN = re.compile(r"\w+(?:[-‐'’]\w+)*", re.UNICODE)
-_NEEDS_NO_STEM = re.compile(r"[^a-z-]")  # digits, other scripts, underscores: keep as written
+_NEEDS_NO_STEM = re.compile(r"[^a-z-]")  # digits, other scripts, apostrophes, underscores: keep as written
+_CLITIC = "nya"  # "kinerjanya" -> "kinerja" when Sastrawi finds no root for the whole word
+_MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth removing
+
+# Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
+# (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
+# uses a real infix (gemetar, gerigi); so they are switched off.
+_INFIX_RULES = ("DisambiguatorPrefixRule37", "DisambiguatorPrefixRule38",
+                "DisambiguatorPrefixRule39", "DisambiguatorPrefixRule40")
 
 
 def _lexicon_lines(name: str) -> list[str]:
-    """Return the non-comment lines of a lexicon file shipped in search/lexicon/."""
+    """Return the non-comment, non-blank lines of a lexicon file shipped in search/lexicon/."""
     text = resources.files("search.lexicon").joinpath(name).read_text(encoding="utf-8")
-    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def _lexicon_words(name: str) -> frozenset[str]:
+    """Return the lowercase words of a lexicon file, any number per line."""
+    return frozenset(word.lower() for line in _lexicon_lines(name) for word in line.split())
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """Return the stop list: Sastrawi's plus our own additions."""
+    """Return the stop list: Sastrawi's, plus lexicon/stopwords.txt, minus lexicon/not_stopwords.txt."""
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
     words = set(StopWordRemoverFactory().get_stop_words())
-    words.update(w.lower() for w in _lexicon_lines("stopwords.txt"))
-    return frozenset(words)
+    words.update(_lexicon_words("stopwords.txt"))
+    return frozenset(words - _lexicon_words("not_stopwords.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -45,12 +66,14 @@ def stem_corrections() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def protected_words() -> frozenset[str]:
     """Return names, places and acronyms that must never be stemmed (lexicon/protected.txt)."""
-    return frozenset(w.lower() for w in _lexicon_lines("protected.txt"))
+    return _lexicon_words("protected.txt")
 
 
 # Words this index's corpus mostly writes capitalised (names); set from the index by use_learned_names.
 _learned_names: frozenset[str] = frozenset()
 _stem_cache: dict[str, str] = {}
+# Surface form as written -> index term, or None for a stop word: term_positions' fast path.
+_term_cache: dict[str, str | None] = {}
 _sastrawi = None
 
 
@@ -61,43 +84,111 @@ def use_learned_names(words: Iterable[str]) -> None:
     if words != _learned_names:
         _learned_names = words
         _stem_cache.clear()
+        _term_cache.clear()
+
+
+def learned_names() -> frozenset[str]:
+    """Return the learned names in use in this process (see use_learned_names)."""
+    return _learned_names
 
 
 def _sastrawi_stemmer():
-    """Return Sastrawi's per-word stemmer (not the cached whole-string one), built once per process."""
+    """Return Sastrawi's per-word stemmer with our dictionary and rules, built once per process."""
     global _sastrawi
     if _sastrawi is None:
+        from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+        from Sastrawi.Stemmer.Stemmer import Stemmer
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-        _sastrawi = StemmerFactory().create_stemmer().delegatedStemmer
+        roots = {w for w in StemmerFactory().get_words() if w}
+        roots -= _lexicon_words("not_roots.txt")
+        roots |= _lexicon_words("roots.txt")
+        stemmer = Stemmer(ArrayDictionary(sorted(roots)))
+        provider = stemmer.visitor_provider
+        provider.prefix_visitors = [
+            visitor for visitor in provider.prefix_visitors
+            if not any(type(rule).__name__.startswith(_INFIX_RULES)
+                       for rule in getattr(visitor, "disambiguators", ()))
+        ]
+        _sastrawi = stemmer
     return _sastrawi
+
+
+def normalise(surface: str) -> str:
+    """Return the lowercase word the analyzer stems for a token as written (unified dashes/quotes)."""
+    return surface.lower().replace("’", "'").replace("‐", "-")
 
 
 def stem(word: str) -> str:
     """Return the index root of one lowercase word, using the cache, lexicon and name guard."""
     root = _stem_cache.get(word)
     if root is None:
-        root = _stem_uncached(word)
+        root = explain(word)[0]
         _stem_cache[word] = root
     return root
 
 
-def _stem_uncached(word: str) -> str:
-    corrected = stem_corrections().get(word)
+def explain(word: str) -> tuple[str, str]:
+    """Return (root, reason) for one lowercase word; reason says which rule decided the root.
+
+    Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
+    "stemmed", "unchanged" (Sastrawi found no affix), "kept (stemmer error)".
+    """
+    corrections = stem_corrections()
+    corrected = corrections.get(word)
+    if corrected is None and word.endswith(_CLITIC):
+        corrected = corrections.get(word[: -len(_CLITIC)])  # "penyelidikannya" like "penyelidikan"
     if corrected is not None:
-        return corrected
-    if len(word) <= 3 or word in protected_words() or word in _learned_names or _NEEDS_NO_STEM.search(word):
-        return word
+        return corrected, "correction"
+    if word in protected_words():
+        return word, "protected"
+    if word in _learned_names:
+        return word, "learned name"
+    if _NEEDS_NO_STEM.search(word):
+        return word, "kept (digits/symbols)"
+    if len(word) < _MIN_STEM_LENGTH:
+        return word, "kept (short)"
     try:
         root = _sastrawi_stemmer().stem_word(word)
     except Exception:  # Sastrawi builds regexes from the word and raises re.error on some
-        return word
-    return root or word
+        return word, "kept (stemmer error)"
+    if root == word and word.endswith(_CLITIC) and len(word) - len(_CLITIC) >= _MIN_STEM_LENGTH:
+        # "kinerjanya", "jokowinya": no root for the whole word, but the -nya clitic still comes off.
+        base_root, reason = explain(word[: -len(_CLITIC)].rstrip("-"))  # "twitter-nya" too
+        return base_root, reason if reason != "unchanged" else "stemmed"
+    if not root or root == word:
+        return word, "unchanged"
+    return root, "stemmed"
 
 
 def analyze(text: str) -> list[str]:
     """Return the index terms of `text`, in order: what indexing and queries see."""
     return [t.text for t in IndonesianAnalyzer()(text)]
+
+
+def term_positions(text: str) -> dict[str, list[int]]:
+    """Return index term -> word positions in `text`, exactly as IndonesianAnalyzer indexes them.
+
+    The indexer's fast path: no Token objects, and a per-process cache from each word as written
+    to its term. Stop words are left out but still count as positions, as in the analyzer.
+    """
+    stops = stop_words()
+    cache = _term_cache
+    positions: dict[str, list[int]] = {}
+    for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
+        surface = match.group()
+        try:
+            term = cache[surface]
+        except KeyError:
+            word = normalise(surface)
+            term = None if word in stops else stem(word)
+            cache[surface] = term
+        if term is not None:
+            if term in positions:
+                positions[term].append(position)
+            else:
+                positions[term] = [position]
+    return positions
 
 
 class IndonesianAnalyzer(Composable):
@@ -120,7 +211,7 @@ class IndonesianAnalyzer(Composable):
         position = start_pos
         for match in TOKEN_PATTERN.finditer(value):
             original = match.group()
-            word = original.lower().replace("’", "'").replace("‐", "-")
+            word = normalise(original)
             token.stopped = word in stops
             if token.stopped and removestops:
                 position += 1
@@ -136,3 +227,84 @@ class IndonesianAnalyzer(Composable):
                 token.endchar = start_char + match.end()
             position += 1
             yield token
+
+
+# --- Learning names from the corpus -------------------------------------------------------------
+
+# A word written capitalised mid-sentence: right after a letter, digit, comma or closing bracket and
+# spaces. After . ! ? : a quote, an opening bracket, a dateline dash ("JAKARTA - Polisi") or at a line
+# start, a capital is forced by the sentence and says nothing about the word.
+_CAPITALISED_MID_SENTENCE = re.compile(
+    r"(?<=[\w,)\]])[ \t]+([A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['-][^\W\d_]+)*)(?![\w'-])")
+_LOWERCASE_WORD = re.compile(r"(?<![\w'-])[a-zß-öø-ÿ][^\W\d_]*(?:['-][^\W\d_]+)*(?![\w'-])")
+_TITLE_LINE_MAX_CHARS = 250  # headlines are short; a long line is body text
+
+class CapitalisationCounter:
+    """Counts, per lowercase word, how often a corpus writes it capitalised mid-sentence vs lowercase.
+
+    Words the corpus mostly writes capitalised where a capital is not forced (not at a sentence
+    start, not in a title-case or all-caps line) are names: "Bekasi", "Susi", "Jokowi". The indexer
+    observes every article, stores the counter as JSON in the index folder, and passes
+    learned_names() to use_learned_names() at index and query time.
+    """
+
+    def __init__(self):
+        self.capitalised: Counter[str] = Counter()
+        self.lowercase: Counter[str] = Counter()
+
+    def observe(self, text: str) -> None:
+        """Count the words of one text (title or body)."""
+        for line in text.replace("’", "'").replace("‐", "-").splitlines():
+            if len(line) <= _TITLE_LINE_MAX_CHARS and _is_title_line(line):
+                continue
+            self.lowercase.update(_LOWERCASE_WORD.findall(line))
+            self.capitalised.update(
+                word.lower() for word in _CAPITALISED_MID_SENTENCE.findall(line))
+
+    def merge(self, other: "CapitalisationCounter") -> None:
+        """Add another counter's counts to this one (from another worker or batch)."""
+        self.capitalised.update(other.capitalised)
+        self.lowercase.update(other.lowercase)
+
+    def learned_names(self, min_count: int = 3, min_ratio: float = 0.9) -> set[str]:
+        """Return the words written capitalised at least min_count times and min_ratio of the time.
+
+        The ratio is high because Indonesian capitalises common words inside names of offices
+        ("Pemerintah Provinsi", "Kementerian Kesehatan"); those are still written lowercase often
+        enough elsewhere to stay below it. Stop words and -nya forms are never names.
+        """
+        stops = stop_words()
+        names = set()
+        for word, capitalised in self.capitalised.items():
+            if capitalised < min_count or word in stops or word.endswith(_CLITIC):
+                continue  # "Tuhannya", "Twitter-nya": the clitic comes off, the base is the name
+            if capitalised / (capitalised + self.lowercase.get(word, 0)) >= min_ratio:
+                names.add(word)
+        return names
+
+    def to_json(self) -> str:
+        """Return the counts as a JSON string (for the index folder)."""
+        return json.dumps({"capitalised": self.capitalised, "lowercase": self.lowercase},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CapitalisationCounter":
+        """Return a counter read back from to_json's output."""
+        data = json.loads(text)
+        counter = cls()
+        counter.capitalised.update(data.get("capitalised", {}))
+        counter.lowercase.update(data.get("lowercase", {}))
+        return counter
+
+
+def _is_title_line(line: str) -> bool:
+    """Return whether a line is a headline in Title Case or ALL CAPS, where capitals are styling.
+
+    Body sentences full of names ("Wali Kota Bekasi Tri Adhianto meninjau ...") still have most
+    longer words lowercase.
+    """
+    words = TOKEN_PATTERN.findall(line)
+    longer = [w for w in words if len(w) > 3]
+    if len(longer) < 3:
+        return 0 < len(words) <= 3 and all(w[0].isupper() for w in words)
+    return sum(1 for w in longer if w[0].isupper()) / len(longer) >= 0.8

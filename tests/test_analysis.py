@@ -1,0 +1,169 @@
+"""The Indonesian analyzer: tokens, stop words, stemming guards, offsets, speed path, learned names."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from search import analysis
+from search.analysis import (CapitalisationCounter, IndonesianAnalyzer, analyze, explain, stem,
+                             stop_words, term_positions, use_learned_names)
+
+
+@pytest.fixture(autouse=True)
+def no_learned_names():
+    use_learned_names(())
+    yield
+    use_learned_names(())
+
+
+def test_hyphenated_words_and_reduplication_stay_one_token():
+    assert analyze("Anak-anak bermain") == ["anak", "main"]
+    assert analyze("Kim Jong-un dan COVID-19") == ["kim", "jong-un", "covid-19"]
+    assert analyze("bertahun-tahun") == ["tahun"]
+
+
+def test_lowercases_stems_and_drops_stop_words():
+    assert analyze("Polisi MENANGKAP tersangka yang mencuri di Bekasi") == [
+        "polisi", "tangkap", "sangka", "curi", "bekasi"]
+
+
+@pytest.mark.parametrize("word", ["apa", "siapa", "kapan", "dimana", "di", "mana", "bagaimana",
+                                  "mengapa", "berapa", "kenapa", "yang", "dan"])
+def test_question_words_are_stop_words(word):
+    assert word in stop_words()
+    assert analyze(f"{word} banjir") == ["banjir"]
+
+
+def test_content_words_on_sastrawis_stop_list_stay_searchable():
+    assert analyze("kasus korupsi di ibu kota") == ["kasus", "korupsi", "ibu", "kota"]
+
+
+@pytest.mark.parametrize("text", ["*kami", "(kami)", "[[", "+62-812", "kami*", "__init__", "…", "ﷺ", "١٢٣"])
+def test_odd_tokens_never_crash(text):
+    analyze(text)
+
+
+def test_words_sastrawi_raises_on_pass_through_unstemmed():
+    assert stem("*kami") == "*kami"
+    assert explain("*kami")[1] == "kept (digits/symbols)"
+
+
+def test_explain_says_why():
+    assert explain("perbankan") == ("bank", "correction")
+    assert explain("bekasi") == ("bekasi", "protected")
+    assert explain("menulis") == ("tulis", "stemmed")
+    assert explain("covid-19")[0] == "covid-19"
+    assert explain("kinerjanya") == ("kinerja", "stemmed")
+
+
+def test_removestops_false_yields_stopped_tokens_with_positions():
+    tokens = [(t.text, t.stopped, t.pos) for t in
+              IndonesianAnalyzer()("Banjir di Bekasi", positions=True, removestops=False)]
+    assert tokens == [("banjir", False, 0), ("di", True, 1), ("bekasi", False, 2)]
+
+
+def test_positions_count_stop_words():
+    tokens = [(t.text, t.pos) for t in IndonesianAnalyzer()("banjir yang besar di Bekasi", positions=True)]
+    assert tokens == [("banjir", 0), ("besar", 2), ("bekasi", 4)]
+
+
+def test_analyzer_pickles_without_stemmer_state():
+    stem("menulis")  # fill the caches
+    data = pickle.dumps(IndonesianAnalyzer())
+    assert len(data) < 200
+    assert pickle.loads(data) == IndonesianAnalyzer()
+
+
+def _surfaces(text: str):
+    # The analyzer yields one reused Token, as Whoosh's do: copy what we need while iterating.
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in
+            IndonesianAnalyzer(stemming=False)(text, positions=True, chars=True, removestops=False)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_analyses_without_error_and_offsets_point_at_the_words(text):
+    previous = -1
+    for surface, pos, startchar, endchar in _surfaces(text):
+        assert analysis.normalise(text[startchar:endchar]) == surface
+        assert pos > previous
+        previous = pos
+    analyze(text)
+    term_positions(text)
+
+
+words = st.sampled_from(["Banjir", "di", "Bekasi", "anak-anak", "yang", "menangis", "KPK",
+                         "COVID-19", "perbankan", "*kami", "Jong-un", "dan", "dimana", "2024"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words | st.text(max_size=6)).map(" ".join), st.integers(0, 5), st.integers(0, 50))
+def test_offsets_with_start_char_and_start_pos(text, start_pos, start_char):
+    tokens = IndonesianAnalyzer()(text, positions=True, chars=True, start_pos=start_pos,
+                                  start_char=start_char, keeporiginal=True)
+    for token in tokens:
+        assert text[token.startchar - start_char:token.endchar - start_char] == token.original
+        assert token.pos >= start_pos
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words | st.text(max_size=8)).map(" ".join))
+def test_term_positions_agree_with_the_analyzer(text):
+    expected: dict[str, list[int]] = {}
+    for token in IndonesianAnalyzer()(text, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert term_positions(text) == expected
+
+
+def test_term_positions_example():
+    assert term_positions("Banjir di Bekasi, banjir lagi") == {"banjir": [0, 3], "bekasi": [2]}
+
+
+def test_learned_names_protect_words_at_stem_time():
+    assert stem("dipati") == "pati"
+    use_learned_names({"Dipati"})
+    assert stem("dipati") == "dipati"
+    assert analyze("Dipati datang") == ["dipati"]
+    assert term_positions("Dipati datang") == {"dipati": [0]}
+    use_learned_names(())
+    assert stem("dipati") == "pati"
+
+
+NEWS = """JAKARTA - Wali Kota Bekasi Tri Adhianto meninjau banjir di Bekasi Timur pada Selasa.
+Menurut Tri, pemerintah kota menyiapkan pompa. "Pemerintah sudah bergerak," kata Tri di Bekasi.
+Warga Bekasi mengungsi ke masjid. Banjir juga merendam jalan menuju Bekasi Utara.
+Pemerintah Provinsi Jawa Barat mengirim bantuan, sementara pemerintah pusat memantau.
+Ketua RT mengatakan pemerintah harus cepat. Bantuan pemerintah tiba sore hari dari Bekasi."""
+
+TITLES = "Banjir Merendam Bekasi Timur Hingga Satu Meter\nPEMERINTAH KIRIM BANTUAN KE LOKASI BANJIR"
+
+
+def test_capitalisation_counter_learns_names_not_common_words():
+    counter = CapitalisationCounter()
+    counter.observe(NEWS)
+    counter.observe(TITLES)
+    names = counter.learned_names(min_count=3, min_ratio=0.9)
+    assert {"bekasi", "tri"} <= names
+    assert "pemerintah" not in names          # capitalised in "Pemerintah Provinsi", lowercase elsewhere
+    assert "banjir" not in names and "bantuan" not in names   # only capitalised at sentence starts/titles
+    assert "merendam" not in names            # only capitalised in a title-case headline
+
+
+def test_capitalisation_counter_merges_and_round_trips_json():
+    a, b = CapitalisationCounter(), CapitalisationCounter()
+    a.observe(NEWS)
+    b.observe(NEWS)
+    a.merge(b)
+    assert a.capitalised["bekasi"] == 2 * b.capitalised["bekasi"]
+    restored = CapitalisationCounter.from_json(a.to_json())
+    assert restored.capitalised == a.capitalised and restored.lowercase == a.lowercase
+    assert restored.learned_names() == a.learned_names()
+
+
+def test_capitalisation_counter_never_crashes_on_odd_text():
+    counter = CapitalisationCounter()
+    for text in ["", "\n\n", "*kami", "A A A", "1. 2. 3.", "É é", "- - -", "x" * 10000]:
+        counter.observe(text)
+    counter.learned_names()
