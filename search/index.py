@@ -1,18 +1,38 @@
-"""The Index facade: open an index, search it, fetch articles; returns plain dataclasses."""
+"""The Index facade: open an index, search it, fetch articles; returns plain dataclasses.
+
+One Index keeps one Whoosh searcher open across searches (with the arrays search.ranking caches for
+it) and reopens it when the index on disk has changed. Every result is built while the searcher is
+open and returned as frozen dataclasses, so nothing returned refers to the searcher.
+"""
 from __future__ import annotations
 
 import html
 import json
+import math
+import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import qparser
 
-from search.errors import IncompatibleIndex, IndexNotFound
+from search import highlight
+from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
+from search.highlight import MatchSpec
 from search.indexer import META_FILE
-from search.results import ArticleRecord, Hit, IndexStats, SearchResults
+from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
+from search.ranking import MISSING, Snapshot
+from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 from search.schema import SCHEMA_VERSION
+
+SORTS = ("relevance", "newest", "oldest", "recent")
+MAX_PER_PAGE = 100
+RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
+RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
+REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
+FACETS = ("source", "category", "year")
+RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
+_DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
 def _iso(value) -> str | None:
@@ -20,11 +40,14 @@ def _iso(value) -> str | None:
 
 
 class Index:
-    """A Warta index on disk."""
+    """A Warta index on disk, with one searcher kept open across searches."""
 
     def __init__(self, whoosh_ix, path: Path):
         self._ix = whoosh_ix
         self.path = path
+        self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
 
     @classmethod
     def open(cls, path: str | Path = "index") -> "Index":
@@ -45,50 +68,338 @@ class Index:
             raise IncompatibleIndex(f"Cannot read the index at '{path}' ({exc}). Rebuild it: warta index --rebuild FILE...") from exc
         return cls(ix, path)
 
-    def search(self, text: str, page: int = 1, per_page: int = 10) -> SearchResults:
-        """Return one page of articles matching `text`, best first."""
+    # -- the open searcher ------------------------------------------------------------------------
+
+    def _current(self) -> Snapshot:
+        """Return the snapshot of the open searcher, reopened when the index changed on disk."""
+        now = time.monotonic()
+        if self._snapshot is None:
+            self._snapshot = Snapshot(self._ix.searcher())
+            self._checked = now
+        elif now - self._checked >= REFRESH_SECONDS:
+            self._checked = now
+            if not self._snapshot.searcher.up_to_date():
+                old = self._snapshot
+                self._snapshot = Snapshot(old.searcher.refresh())
+        return self._snapshot
+
+    def close(self) -> None:
+        """Close the open searcher (the Index reopens one if used again)."""
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.searcher.close()
+                self._snapshot = None
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- search -----------------------------------------------------------------------------------
+
+    def search(self, text: str, page: int = 1, per_page: int = 10, *, source=None, category=None,
+               date_from=None, date_to=None, year=None, month=None, sort: str = "relevance",
+               recency: float | None = None) -> SearchResults:
+        """Return one page of results for `text` with totals, facets and what was searched.
+
+        Filters: source/category (a value or list), date_from/date_to (ISO dates, inclusive), year
+        ("2017") and month ("2017-03") for facet clicks. sort: "relevance", "newest", "oldest", or
+        "recent" (relevance with a recency boost). recency: the boost's half-life in days; the
+        newest matching article's score is multiplied by 1 + RECENCY_WEIGHT, one `recency` days
+        older by 1 + RECENCY_WEIGHT/2, and so on. Raises InvalidQuery for syntax it cannot honour.
+        """
         started = time.perf_counter()
-        parser = qparser.MultifieldParser(["title", "content"], self._ix.schema)
-        query = parser.parse(text)
-        with self._ix.searcher() as searcher:
-            results = searcher.search_page(query, page, pagelen=per_page)
-            hits = tuple(
-                Hit(
-                    id=h["id"], title=h.get("title", ""), url=h.get("url"), source=h.get("source"),
-                    date=_iso(h.get("date")), category=h.get("category"), score=float(h.score or 0),
-                    snippet=h.highlights("content") or html.escape(h.get("content", "")[:300]),
-                    title_html=html.escape(h.get("title", "")),
-                )
-                for h in results
-            )
-            total = len(results)
-        pages = max(1, -(-total // per_page))
-        return SearchResults(hits=hits, total=total, page=page, pages=pages, per_page=per_page,
-                             took_ms=(time.perf_counter() - started) * 1000, query=text)
+        if sort not in SORTS:
+            raise InvalidQuery(f"Unknown sort '{sort}': use one of {', '.join(SORTS)}.")
+        page, per_page = _whole_number(page, "page", 1), _whole_number(per_page, "per_page", 1)
+        per_page = min(per_page, MAX_PER_PAGE)
+        if sort == "recent" and recency is None:
+            recency = RECENCY_HALF_LIFE_DAYS
+        if recency is not None and not (isinstance(recency, (int, float)) and recency > 0):
+            raise InvalidQuery("recency is a half-life in days and must be a positive number.")
+        parsed = parse(text)
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            expansions = _expansions(snap, parsed)
+            nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+            allowed = snap.live.copy()
+            for condition in list(parsed.conditions) + conditions:
+                allowed &= snap.condition_mask(condition)
+            relaxed = False
+            if nothing:
+                mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
+            else:
+                mask, scores = snap.match(parsed, expansions)
+                mask &= allowed
+                if not mask.any() and len(parsed.words) > 1:
+                    any_mask, any_scores = snap.match(parsed, expansions, any_word=True)
+                    any_mask &= allowed
+                    if any_mask.any():
+                        mask, scores, relaxed = any_mask, any_scores, True
+            docs = np.flatnonzero(mask)
+            total = snap.collapsed_total(docs)
+            facets = _facets(snap, docs)
+            order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
+            if recency is not None and order_by in ("relevance", "recent"):
+                scores = _with_recency(snap, docs, scores, recency)
+            wanted = page * per_page
+            ranked = _rank(snap, docs, scores, order_by, wanted + (docs.size - total))
+            representatives = _collapse(snap, ranked, wanted)
+            title_spec, content_spec = _match_specs(parsed, expansions)
+            hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec)
+                         for doc in representatives[(page - 1) * per_page:wanted])
+            suggestion = None
+            if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
+                from search.spelling import suggest_query
+
+                suggestion = suggest_query(snap, parsed)
+        pages = max(1, math.ceil(total / per_page))
+        return SearchResults(
+            hits=hits, total=total, page=page, pages=pages, per_page=per_page,
+            took_ms=(time.perf_counter() - started) * 1000,
+            query=describe(parsed, any_word=relaxed, conditions=conditions), relaxed=relaxed,
+            suggestion=suggestion, facets=facets,
+        )
 
     def get(self, article_id: str) -> ArticleRecord | None:
         """Return the full stored article with this id, or None."""
-        with self._ix.searcher() as searcher:
-            stored = searcher.document(id=article_id)
+        with self._lock:
+            searcher = self._current().searcher
+            stored = searcher.document(id=str(article_id))
         if stored is None:
             return None
-        return ArticleRecord(id=stored["id"], title=stored.get("title", ""), content=stored.get("content", ""),
-                             url=stored.get("url"), source=stored.get("source"), date=_iso(stored.get("date")),
-                             category=stored.get("category"), cluster=stored.get("cluster"))
+        return _record(stored)
+
+    def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Return articles on the same subject: the best matches for this article's distinctive terms.
+
+        The article itself and its near-duplicates (same cluster) are left out.
+        """
+        limit = _whole_number(limit, "limit", 1)
+        with self._lock:
+            snap = self._current()
+            searcher = snap.searcher
+            docnum = _docnum(searcher, article_id)
+            if docnum is None:
+                return ()
+            stored = searcher.stored_fields(docnum)
+            text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
+            key_terms = searcher.key_terms_from_text("content", text, numterms=RELATED_TERMS)
+            scores = np.zeros(snap.size, dtype=np.float32)
+            for term, weight in key_terms:
+                scores += weight * snap.term_scores(term, ("title", "content"))
+            clusters = snap.column("cluster").codes
+            excluded = clusters == clusters[docnum] if clusters[docnum] > 0 else np.zeros(snap.size, dtype=bool)
+            excluded[docnum] = True
+            mask = (scores > 0) & snap.live & ~excluded
+            docs = np.flatnonzero(mask)
+            ranked = _rank(snap, docs, scores, "relevance", limit * 3 + (docs.size - snap.collapsed_total(docs)))
+            spec = MatchSpec(terms=frozenset(term for term, _ in key_terms))
+            return tuple(_hit(snap, doc, float(scores[doc]), spec, spec) for doc in _collapse(snap, ranked, limit))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Return up to `limit` completions of the last word of `prefix` from the index's vocabulary."""
+        from search.spelling import complete
+
+        with self._lock:
+            return complete(self._current(), prefix, limit)
 
     def stats(self) -> IndexStats:
         """Return how many articles the index holds, from which outlets and dates, and its size."""
-        with self._ix.searcher() as searcher:
-            sources: dict[str, int] = {}
-            first = last = None
-            for stored in searcher.all_stored_fields():
-                source = stored.get("source") or "(unknown)"
-                sources[source] = sources.get(source, 0) + 1
-                date = stored.get("date")
-                if date is not None:
-                    first = date if first is None or date < first else first
-                    last = date if last is None or date > last else last
-            documents = searcher.doc_count()
+        with self._lock:
+            snap = self._current()
+            docs = np.flatnonzero(snap.live)
+            sources = dict(sorted(
+                (label or "(unknown)", int(count))
+                for label, count in zip(snap.column("source").labels,
+                                        np.bincount(snap.column("source").codes[docs], minlength=len(snap.column("source").labels)))
+                if count))
+            dates = snap.dates()[docs]
+            dates = dates[dates != MISSING]
+            first = _long_to_iso(int(dates.min())) if dates.size else None
+            last = _long_to_iso(int(dates.max())) if dates.size else None
+            documents = snap.documents
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
-        return IndexStats(path=str(self.path), documents=documents, sources=dict(sorted(sources.items())),
-                          date_first=_iso(first), date_last=_iso(last), size_bytes=size)
+        return IndexStats(path=str(self.path), documents=documents, sources=sources,
+                          date_first=first, date_last=last, size_bytes=size)
+
+
+# -- helpers that run while the searcher is open ------------------------------------------------
+
+
+def _whole_number(value, name: str, minimum: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidQuery(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise InvalidQuery(f"{name} must be at least {minimum}.")
+    return number
+
+
+def _long_to_iso(value: int) -> str:
+    from whoosh.util.times import long_to_datetime
+
+    return long_to_datetime(value).isoformat()
+
+
+def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
+    """Return the index terms each prefix* of the query stands for, per field (bounded)."""
+    expansions = {}
+    for words in parsed.words + parsed.excluded:
+        if words.kind == "prefix":
+            for name in ((words.field,) if words.field else ("title", "content")):
+                expansions[(name, words.terms[0])] = snap.expand_prefix(name, words.terms[0], MAX_PREFIX_EXPANSIONS)
+    return expansions
+
+
+def _match_specs(parsed: ParsedQuery, expansions) -> tuple[MatchSpec, MatchSpec]:
+    """Return what to mark in titles and in bodies for this query."""
+    specs = []
+    for name in ("title", "content"):
+        terms, phrases = set(), []
+        for words in parsed.words:
+            if words.field not in (None, name):
+                continue
+            if words.kind == "prefix":
+                terms.update(expansions.get((name, words.terms[0]), ()))
+            elif words.is_phrase:
+                phrases.append((words.terms, words.positions))
+            else:
+                terms.add(words.terms[0])
+        specs.append(MatchSpec(frozenset(terms), tuple(phrases)))
+    return specs[0], specs[1]
+
+
+def _facets(snap: Snapshot, docs: np.ndarray) -> dict[str, tuple[FacetCount, ...]]:
+    """Return result counts by source, category and year, and by month when one year remains."""
+    facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(docs, name)) for name in FACETS}
+    facets["year"] = tuple(sorted(facets["year"], key=lambda f: f.value, reverse=True))
+    if len(facets["year"]) == 1:
+        months = snap.facet_counts(docs, "month")
+        facets["month"] = tuple(sorted((FacetCount(v, n) for v, n in months), key=lambda f: f.value))
+    return facets
+
+
+def _with_recency(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, half_life_days: float) -> np.ndarray:
+    """Return scores multiplied by 1 + RECENCY_WEIGHT * 0.5 ** (age / half-life), age from the newest match."""
+    dates = snap.dates()[docs]
+    dated = dates != MISSING
+    if not dated.any():
+        return scores
+    newest = dates[dated].max()
+    age_days = (newest - dates[dated]).astype(np.float64) / _DAY
+    boosted = scores.copy()
+    boosted[docs[dated]] *= (1 + RECENCY_WEIGHT * np.power(0.5, age_days / half_life_days)).astype(np.float32)
+    return boosted
+
+
+def _rank(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, order_by: str, count: int) -> np.ndarray:
+    """Return the first `count` of docs in result order (ties broken by document number)."""
+    count = min(max(count, 0), docs.size)
+    if count == 0:
+        return docs[:0]
+    if order_by in ("newest", "oldest"):
+        dates = snap.dates()[docs]
+        missing = dates == MISSING
+        key = np.where(missing, np.iinfo(np.int64).max, -dates if order_by == "newest" else dates)
+        primary, secondary = key, -scores[docs]
+    else:
+        primary, secondary = -scores[docs], np.zeros(docs.size)
+    if count < docs.size:
+        cut = np.argpartition(primary, count - 1)[:count]
+        # Everything tied with the last kept value must be considered, or the tie-break is arbitrary.
+        threshold = primary[cut].max()
+        cut = np.flatnonzero(primary <= threshold)
+    else:
+        cut = np.arange(docs.size)
+    order = np.lexsort((docs[cut], secondary[cut], primary[cut]))
+    return docs[cut][order][:count]
+
+
+def _collapse(snap: Snapshot, ranked: np.ndarray, count: int) -> list[int]:
+    """Return the first `count` of ranked docs, keeping only the first article of each cluster."""
+    clusters = snap.column("cluster").codes
+    seen, kept = set(), []
+    for doc in ranked.tolist():
+        key = int(clusters[doc])
+        if key:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(doc)
+        if len(kept) >= count:
+            break
+    return kept
+
+
+def _copies(snap: Snapshot, doc: int) -> tuple[Copy, ...]:
+    """Return the other articles of doc's cluster (the same story elsewhere), oldest first."""
+    clusters = snap.column("cluster").codes
+    key = clusters[doc]
+    if not key:
+        return ()
+    members = np.flatnonzero((clusters == key) & snap.live)
+    copies = []
+    for member in members.tolist():
+        if member == doc:
+            continue
+        stored = snap.searcher.stored_fields(member)
+        copies.append(Copy(id=stored["id"], title=stored.get("title") or "", url=stored.get("url"),
+                           source=stored.get("source"), date=_date_text(stored)))
+    return tuple(sorted(copies, key=lambda c: (c.date or "", c.id)))
+
+
+def _date_text(stored: dict) -> str | None:
+    value = stored.get("published") or stored.get("date")
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec) -> Hit:
+    """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
+    stored = snap.searcher.stored_fields(doc)
+    title = stored.get("title") or ""
+    content = stored.get("content") or ""
+    if title:
+        title_html = highlight.mark(title, title_spec)
+    else:
+        # Some archives have no titles: head the hit with the start of the article instead.
+        title_html = highlight.lead(content, 90)
+    return Hit(
+        id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
+        date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
+        snippet=highlight.snippet(content, content_spec), title_html=title_html,
+        duplicates=_copies(snap, doc),
+    )
+
+
+def _record(stored: dict) -> ArticleRecord:
+    return ArticleRecord(id=stored["id"], title=stored.get("title") or "", content=stored.get("content") or "",
+                         url=stored.get("url"), source=stored.get("source"), date=_date_text(stored),
+                         category=stored.get("category"), cluster=stored.get("cluster"))
+
+
+def _docnum(searcher, article_id: str) -> int | None:
+    try:
+        return searcher.document_number(id=str(article_id))
+    except Exception:  # Whoosh raises on unknown terms in some versions
+        return None
+
+
+def _has_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> bool:
+    """Return True when some plain word of the query is in no document at all."""
+    reader = snap.searcher.reader()
+    for words in parsed.words:
+        if words.kind == "prefix":
+            continue
+        for term in words.terms:
+            if not any((name, term) in reader for name in ("title", "content")):
+                return True
+    return False
+
+

@@ -1,0 +1,247 @@
+"""Snippets and marked titles: which sentences to show, how matches are marked, always HTML-safe.
+
+The stored text is re-analysed with the index's own analyzer, keeping character offsets, so a
+match is any original word whose index term was searched for: a search for "tembak" marks
+"menembakkan". A quoted phrase marks only where the whole phrase occurs. All archive text is
+escaped; the only markup in the output is our own <mark>...</mark>.
+
+We do our own fragmenting (sentences, best first) instead of Whoosh's, whose fragmenters stop
+looking at 32,768 characters and so never mark matches late in long articles.
+"""
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from search.analysis import TOKEN_PATTERN, normalise, stem, stop_words
+
+SNIPPET_CHARS = 300  # about two sentences
+ELLIPSIS = " … "
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n\s*")
+
+
+@dataclass(frozen=True)
+class MatchSpec:
+    """What to mark in one field: single index terms, and phrases as (terms, relative positions)."""
+
+    terms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+def _cores(spec: MatchSpec) -> tuple[str, ...]:
+    """Return strings one of which every word that can stem to a searched term contains.
+
+    Indonesian affixation keeps a root whole except, at most, its first letter (me+tembak ->
+    menembak, pe+sapu -> penyapu), so a word whose text holds none of these never needs stemming.
+    """
+    terms = set(spec.terms)
+    for phrase, _ in spec.phrases:
+        terms.update(phrase)
+    return tuple(sorted({t[1:] if len(t) >= 3 else t for t in terms}))
+
+
+def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
+    """Return (start, end, key) of every match of spec in text, in order, overlaps merged.
+
+    Tokenises exactly as IndonesianAnalyzer does (same pattern, normalisation, stop words and
+    stemmer, so the same positions), but stems only words that could match: stemming every word
+    of every hit would dominate the cost of a search.
+    """
+    if not spec or not text:
+        return []
+    cores = _cores(spec)
+    if not spec.phrases and len(text.lower()) == len(text):
+        return _merge(_word_matches(text, spec.terms, cores))
+    stops = stop_words()
+    terms = spec.terms
+    found: list[tuple[int, int, str]] = []
+    candidates: dict[int, tuple[str, int, int]] = {}  # position -> (term, start, end)
+    position = -1
+    for match in TOKEN_PATTERN.finditer(text):
+        position += 1
+        word = normalise(match.group())
+        if word in stops or not any(core in word for core in cores):
+            continue
+        term = stem(word)
+        candidates[position] = (term, match.start(), match.end())
+        if term in terms:
+            found.append((match.start(), match.end(), term))
+    if spec.phrases:
+        firsts = {phrase[0] for phrase, _ in spec.phrases}
+        for pos, (term, start, _) in candidates.items():
+            if term not in firsts:
+                continue
+            for phrase, offsets in spec.phrases:
+                if phrase[0] != term:
+                    continue
+                ends = [candidates.get(pos + offset) for offset in offsets]
+                if all(e is not None and e[0] == t for e, t in zip(ends, phrase)):
+                    found.append((start, ends[-1][2], " ".join(phrase)))
+    return _merge(found)
+
+
+def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
+    pattern = _PATTERNS.get(cores)
+    if pattern is None:
+        if len(_PATTERNS) > 256:
+            _PATTERNS.clear()
+        pattern = _PATTERNS[cores] = re.compile("|".join(re.escape(c) for c in sorted(cores, key=len, reverse=True)))
+    return pattern
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
+_WORD_TAIL = re.compile(r"[\w\-‐'’]+\Z")
+
+
+def _word_matches(text: str, terms: frozenset[str], cores: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Return the words of text whose index term is in `terms`, visiting only words holding a core.
+
+    The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text
+    instead of walking every word: a regex scan in C, then Python work per candidate only.
+    """
+    stops = stop_words()
+    lowered = text.lower()
+    found, done = [], set()
+    for hit in _core_pattern(cores).finditer(lowered):
+        at = hit.start()
+        window_start = max(0, at - 64)
+        tail = _WORD_TAIL.search(text, window_start, at)
+        cursor = tail.start() if tail else at
+        token = TOKEN_PATTERN.search(text, cursor)
+        while token is not None and token.end() <= at:
+            token = TOKEN_PATTERN.search(text, token.end())
+        if token is None or token.start() > at or token.start() in done:
+            continue
+        done.add(token.start())
+        word = normalise(token.group())
+        if word in stops:
+            continue
+        term = stem(word)
+        if term in terms:
+            found.append((token.start(), token.end(), term))
+    return found
+
+
+def _merge(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Return matches sorted, overlapping ones merged."""
+    found.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, key in found:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            merged.append((start, end, key))
+    return merged
+
+
+def render(text: str, matches: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
+    """Return text[start:end] escaped, with the matches inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for m_start, m_end, _ in matches:
+        if m_end <= start or m_start >= end:
+            continue
+        m_start, m_end = max(m_start, start), min(m_end, end)
+        out.append(html.escape(text[cursor:m_start]))
+        out.append("<mark>" + html.escape(text[m_start:m_end]) + "</mark>")
+        cursor = m_end
+    out.append(html.escape(text[cursor:end]))
+    return "".join(out)
+
+
+def mark(text: str, spec: MatchSpec) -> str:
+    """Return the whole text escaped with its matches marked (for titles)."""
+    return render(text, find_matches(text, spec))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each sentence of text, without surrounding space."""
+    spans, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        if boundary.start() > start:
+            spans.append((start, boundary.start()))
+        start = boundary.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _trim(text: str, start: int, end: int, budget: int, focus: int) -> tuple[int, int, bool, bool]:
+    """Return a window of at most `budget` characters of text[start:end] around `focus`, cut at spaces."""
+    if end - start <= budget:
+        return start, end, False, False
+    left = max(start, min(focus - budget // 3, end - budget))
+    right = min(end, left + budget)
+    if left > start:
+        space = text.find(" ", left, focus)
+        left = space + 1 if space >= 0 else left
+    if right < end:
+        space = text.rfind(" ", max(left, focus), right)
+        right = space if space > left else right
+    return left, right, left > start, right < end
+
+
+def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
+    """Return the article's opening, escaped, cut at a sentence or word boundary."""
+    text = text.strip()
+    if len(text) <= max_chars:
+        return html.escape(text)
+    spans = sentence_spans(text)
+    end = 0
+    for _, s_end in spans:
+        if s_end > max_chars:
+            break
+        end = s_end
+    if end < max_chars // 2:
+        space = text.rfind(" ", 0, max_chars)
+        end = space if space > max_chars // 2 else max_chars
+        return html.escape(text[:end]) + " …"
+    return html.escape(text[:end])
+
+
+def snippet(text: str, spec: MatchSpec, max_chars: int = SNIPPET_CHARS) -> str:
+    """Return up to ~max_chars of the best sentences of text, best first, matches marked; else the lead."""
+    matches = find_matches(text, spec)
+    if not matches:
+        return lead(text, max_chars)
+    spans = sentence_spans(text)
+    starts = [s for s, _ in spans]
+    per_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    for match in matches:
+        index = max(0, bisect_right(starts, match[0]) - 1)
+        per_sentence.setdefault(index, []).append(match)
+    # Best: most different matched words, then most matches, then earliest in the article.
+    ranked = sorted(per_sentence, key=lambda i: (-len({m[2] for m in per_sentence[i]}), -len(per_sentence[i]), i))
+    chosen: list[list] = []  # [sentence index, left, right, cut_left, cut_right]
+    used, seen_keys = 0, set()
+    for index in ranked:
+        keys = {m[2] for m in per_sentence[index]}
+        if chosen and keys <= seen_keys:
+            continue  # adds no word we have not shown yet
+        s_start, s_end = spans[index]
+        budget = max_chars - used
+        if chosen and (s_end - s_start > budget or budget < 60):
+            continue
+        left, right, cut_left, cut_right = _trim(text, s_start, s_end, budget, per_sentence[index][0][0])
+        chosen.append([index, left, right, cut_left, cut_right])
+        used += right - left + len(ELLIPSIS)
+        seen_keys |= keys
+        if used >= max_chars - 40:
+            break
+    # A lone short sentence reads better with the sentence after it, while the budget allows.
+    taken = {c[0] for c in chosen}
+    best = chosen[0]
+    following = best[0] + 1
+    while not best[4] and following < len(spans) and following not in taken:
+        extra = spans[following][1] - best[2]
+        if used + extra > max_chars:
+            break
+        best[2], used, following = spans[following][1], used + extra, following + 1
+    return ELLIPSIS.join(("… " if cut_left else "") + render(text, matches, left, right) + (" …" if cut_right else "")
+                         for _, left, right, cut_left, cut_right in chosen)

@@ -1,0 +1,461 @@
+"""User text -> Whoosh query; filters -> a test on documents. The one place where matching is decided.
+
+The query language, all of it optional:
+
+    kebakaran hutan            every word must match (inflected forms too, through the analyzer)
+    "hutan lindung"            a phrase
+    banjir OR longsor          either word
+    -jakarta  NOT jakarta      exclude
+    korup*                     words starting with "korup" (bounded expansion)
+    title:banjir  content:...  search one field only
+    source:kompas category:olahraga
+    date:2017  date:2017-03  date:2017-03-02  date:2017-01-01..2017-06-30  date:2017..  date:..2018-06
+
+We parse this ourselves, leniently: characters that mean nothing here (parentheses, stray quotes,
+`AND`) are separators, an `OR` without a word on both sides is just the word "or", and a field name
+we do not know (`foo:bar`) is ordinary text. What we cannot honour (`date:xyz`, `*jakarta`, a query
+that only excludes) raises InvalidQuery with a message saying how to write it; we never search for
+something other than what was asked without saying so in `describe()`.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable, Iterable
+
+from whoosh import query as wq
+
+from search.analysis import IndonesianAnalyzer
+from search.errors import InvalidQuery
+
+MAX_QUERY_CHARS = 1000  # longer text is a pasted article, not a query
+MAX_TERMS = 40  # index terms in one query; bounds the work of one search
+MIN_PREFIX_CHARS = 2  # "k*" would expand to half the vocabulary
+MAX_PREFIX_EXPANSIONS = 50  # most frequent index terms a prefix* stands for
+TITLE_BOOST = 2.5  # a word in the title counts this much more than in the body (BM25F-style field weight)
+PHRASE_BOOST = 1.5  # a quoted phrase is a stronger signal than its words
+
+TEXT_FIELDS = ("title", "content")
+FILTER_FIELDS = ("source", "category", "date")
+OPERATORS = ("OR", "AND", "NOT")
+
+_analyzer = IndonesianAnalyzer()
+
+
+# ---------------------------------------------------------------------------------------------
+# What a query means, independent of Whoosh
+
+
+@dataclass(frozen=True)
+class Words:
+    """A word, phrase or prefix the user asked for, with the index terms it becomes."""
+
+    text: str  # as the user wrote it (for describe())
+    terms: tuple[str, ...]  # index terms, in order
+    positions: tuple[int, ...]  # their positions (stop words leave gaps)
+    field: str | None = None  # None = title and content
+    kind: str = "word"  # "word" | "phrase" | "prefix"
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.terms) > 1 and self.kind != "prefix"
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A half-open span of time [start, end); either end may be open (None)."""
+
+    start: datetime | None
+    end: datetime | None
+    text: str
+
+    def contains(self, moment: datetime) -> bool:
+        return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter: the document's `field` must (or, negated, must not) be one of `values`."""
+
+    field: str  # "source" | "category" | "year" | "month" | "date"
+    values: tuple  # strings, or DateRanges for "date"
+    negated: bool = False
+
+    def describe(self) -> str:
+        shown = ",".join(v.text if isinstance(v, DateRange) else v for v in self.values)
+        name = "date" if self.field in ("date", "year", "month") else self.field
+        return f"{'-' if self.negated else ''}{name}:{shown}"
+
+
+@dataclass
+class ParsedQuery:
+    """The meaning of a user's query text: required groups, exclusions, filters, ignored words."""
+
+    groups: list[tuple[Words, ...]] = field(default_factory=list)  # all must match; each is an OR
+    excluded: list[Words] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # words with nothing searchable (stop words, emoji)
+    blank: bool = False  # the user typed nothing at all
+
+    @property
+    def words(self) -> list[Words]:
+        return [w for group in self.groups for w in group]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokenising user text
+
+
+@dataclass
+class _Token:
+    text: str
+    field: str | None = None
+    quoted: bool = False
+    negated: bool = False
+
+    @property
+    def operator(self) -> str | None:
+        if not self.quoted and self.field is None and not self.negated and self.text in OPERATORS:
+            return self.text
+        return None
+
+
+_FIELD_PREFIX = re.compile(r"(\w+):")
+_SEPARATORS = set("()[]{}")
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Return the user's text cut into words, "phrases", -exclusions and field:values."""
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace() or ch in _SEPARATORS:
+            i += 1
+            continue
+        negated = False
+        if ch == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated, i = True, i + 1
+        fieldname = None
+        match = _FIELD_PREFIX.match(text, i)
+        if match and match.group(1).lower() in TEXT_FIELDS + FILTER_FIELDS:
+            fieldname, i = match.group(1).lower(), match.end()
+        if i < n and text[i] == '"':
+            # A phrase runs to the closing quote, or to the end when the quote is never closed.
+            close = text.find('"', i + 1)
+            end = n if close < 0 else close
+            tokens.append(_Token(text[i + 1:end], fieldname, quoted=True, negated=negated))
+            i = end + 1
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] not in _SEPARATORS and text[i] != '"':
+            i += 1
+        word = text[start:i]
+        if word or fieldname:
+            tokens.append(_Token(word, fieldname, negated=negated))
+    return tokens
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse(text: str) -> ParsedQuery:
+    """Return the meaning of the user's query text; raise InvalidQuery when it cannot be honoured."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise InvalidQuery(f"The query must be text, not {type(text).__name__}.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidQuery(f"The query is {len(text)} characters long; shorten it to at most "
+                           f"{MAX_QUERY_CHARS} characters (a few distinctive words work best).")
+    parsed = ParsedQuery(blank=not text.strip())
+    tokens = tokenize(text)
+    # Each item: ("words", Words, negated) or ("cond", Condition) ; OR joins neighbouring items.
+    items: list[list] = []  # groups of alternatives, built left to right
+    join_next = False
+    pending_not = False
+    for index, token in enumerate(tokens):
+        op = token.operator
+        previous_ok = bool(items) and items[-1][0] is not None
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        following_ok = following is not None and following.operator is None
+        if op == "OR" and previous_ok and following_ok and not pending_not:
+            join_next = True
+            continue
+        if op == "AND" and previous_ok and following_ok:
+            continue
+        if op == "NOT" and following_ok:
+            pending_not = True
+            continue
+        negated = token.negated or pending_not
+        pending_not = False
+        item = _parse_token(token, negated, parsed)
+        if join_next:
+            join_next = False
+            if item is None:
+                continue
+            last = items[-1]
+            if last[0] == "words" and item[0] == "words" and not last[2] and not item[2]:
+                last[1] = last[1] + (item[1],) if isinstance(last[1], tuple) else (last[1], item[1])
+                continue
+            if last[0] == "cond" and item[0] == "cond" and last[1].field == item[1].field \
+                    and not last[1].negated and not item[1].negated:
+                continue  # values of one field are alternatives anyway (merged below)
+            raise InvalidQuery("OR can join words, phrases, or two filters on the same field "
+                               "(source:kompas OR source:detik), not a word and a filter.")
+        if item is not None:
+            items.append(list(item))
+    for item in items:
+        if item[0] == "words":
+            words = item[1] if isinstance(item[1], tuple) else (item[1],)
+            (parsed.excluded.extend(words) if item[2] else parsed.groups.append(words))
+        else:
+            parsed.conditions.append(item[1])
+    parsed.conditions = merge_conditions(parsed.conditions)
+    term_count = sum(len(w.terms) for w in parsed.words + parsed.excluded)
+    if term_count > MAX_TERMS:
+        raise InvalidQuery(f"The query has {term_count} search terms; use at most {MAX_TERMS}.")
+    if parsed.excluded and not parsed.groups and not any(not c.negated for c in parsed.conditions):
+        raise InvalidQuery("A query cannot only exclude words: add a word or filter to search for, "
+                           "e.g. banjir -jakarta.")
+    return parsed
+
+
+def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
+    """Return ("words", Words, negated), ("cond", Condition) or None for a token with nothing in it."""
+    if token.field in FILTER_FIELDS:
+        value = token.text.strip()
+        if not value:
+            raise InvalidQuery(f"{token.field}: needs a value right after the colon, e.g. "
+                               + {"source": "source:kompas", "category": "category:olahraga",
+                                  "date": "date:2017-03"}[token.field] + ".")
+        if token.field == "date":
+            return ("cond", Condition("date", (parse_date_value(value),), negated))
+        return ("cond", Condition(token.field, (value.lower(),), negated))
+    if token.field is not None and not token.text.strip():
+        raise InvalidQuery(f"{token.field}: needs a word or \"phrase\" right after the colon, "
+                           f"e.g. {token.field}:banjir.")
+    text = token.text
+    if not token.quoted and "*" in text:
+        words = _prefix_words(text, token.field)
+    else:
+        words = _analysed_words(text, token.field, "phrase" if token.quoted else "word")
+    if words is None:
+        parsed.ignored.append(text)
+        return None
+    return ("words", words, negated)
+
+
+def _analysed_words(text: str, fieldname: str | None, kind: str) -> Words | None:
+    tokens = [(t.text, t.pos) for t in _analyzer(text, positions=True)]
+    if not tokens:
+        return None
+    base = tokens[0][1]
+    return Words(text=text, terms=tuple(t for t, _ in tokens), positions=tuple(p - base for _, p in tokens),
+                 field=fieldname, kind=kind if len(tokens) > 1 else "word")
+
+
+_PREFIX = re.compile(r"\w[\w'-]*", re.UNICODE)
+
+
+def _prefix_words(text: str, fieldname: str | None) -> Words:
+    stem = text.rstrip("*")
+    if not stem:
+        raise InvalidQuery(f"A wildcard needs at least {MIN_PREFIX_CHARS} letters before the *, e.g. korup*.")
+    if "*" in stem:
+        raise InvalidQuery(f"'{text}': * works only at the end of a word (korup* finds korupsi, koruptor).")
+    if not _PREFIX.fullmatch(stem):
+        raise InvalidQuery(f"'{text}': a wildcard works on letters and digits only, e.g. korup*.")
+    if len(stem) < MIN_PREFIX_CHARS:
+        raise InvalidQuery(f"'{text}': a wildcard needs at least {MIN_PREFIX_CHARS} letters before the *.")
+    return Words(text=text, terms=(stem.lower(),), positions=(0,), field=fieldname, kind="prefix")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+_DATE_PART = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _period(text: str, what: str) -> tuple[datetime, datetime]:
+    """Return [start, end) of a year, month or day written as 2017, 2017-03 or 2017-03-02."""
+    match = _DATE_PART.fullmatch(text.strip())
+    if not match:
+        raise ValueError(what)
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if not 1 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
+        raise ValueError(what)
+    if month is None:
+        return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    if day is None:
+        start = datetime(year, month, 1)
+        return start, start + timedelta(days=calendar.monthrange(year, month)[1])
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise ValueError(what)
+    start = datetime(year, month, day)
+    return start, start + timedelta(days=1)
+
+
+DATE_HELP = ("Use date:2017, date:2017-03, date:2017-03-02, or a range such as "
+             "date:2017-01-01..2017-06-30 (either end may be left open: date:2017.. or date:..2018-06).")
+
+
+def parse_date_value(value: str) -> DateRange:
+    """Return the span a date: value stands for; raise InvalidQuery explaining the forms."""
+    try:
+        if ".." in value:
+            low, high = value.split("..", 1)
+            if not low.strip() and not high.strip():
+                raise ValueError(value)
+            start = _period(low, value)[0] if low.strip() else None
+            end = _period(high, value)[1] if high.strip() else None
+            if start and end and start >= end:
+                raise InvalidQuery(f"date:{value} ends before it starts. {DATE_HELP}")
+            return DateRange(start, end, value)
+        start, end = _period(value, value)
+        return DateRange(start, end, value)
+    except ValueError:
+        raise InvalidQuery(f"Cannot read the date in 'date:{value}'. {DATE_HELP}") from None
+
+
+def to_datetime(value, *, end: bool = False) -> datetime | None:
+    """Return a UTC-naive datetime for a date_from/date_to argument (ISO text, date or datetime).
+
+    A whole day, month or year given as `end` means up to the end of that period.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        if value.utcoffset() is not None:
+            value = (value - value.utcoffset()).replace(tzinfo=None)
+        return value
+    if isinstance(value, date):
+        start = datetime(value.year, value.month, value.day)
+        return start + timedelta(days=1) if end else start
+    text = str(value).strip()
+    if _DATE_PART.fullmatch(text):
+        try:
+            start, stop = _period(text, text)
+        except ValueError:
+            raise InvalidQuery(f"Cannot read the date '{text}'. Write it as 2017-03-02, 2017-03 or 2017.") from None
+        return stop if end else start
+    try:
+        return to_datetime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise InvalidQuery(f"Cannot read the date '{text}'. Write it as 2017-03-02, 2017-03 or 2017.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+
+def merge_conditions(conditions: Iterable[Condition]) -> list[Condition]:
+    """Return conditions with the positive values of one field merged into one (they are alternatives)."""
+    merged: dict[tuple[str, bool], Condition] = {}
+    out: list[Condition] = []
+    for condition in conditions:
+        if condition.negated:
+            out.append(condition)
+            continue
+        key = (condition.field, False)
+        if key in merged:
+            old = merged[key]
+            merged[key] = Condition(old.field, old.values + tuple(v for v in condition.values if v not in old.values))
+        else:
+            merged[key] = condition
+    return list(merged.values()) + out
+
+
+def filter_conditions(source=None, category=None, date_from=None, date_to=None, year=None,
+                      month=None) -> list[Condition]:
+    """Return the conditions for the search() keyword filters (each may be one value or a list)."""
+    def values(value) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, (str, int)) else list(value)
+        return tuple(str(v).strip().lower() for v in items if v is not None and str(v).strip())
+
+    conditions = []
+    for name, given in (("source", source), ("category", category), ("year", year), ("month", month)):
+        if values(given):
+            conditions.append(Condition(name, values(given)))
+    start, end = to_datetime(date_from), to_datetime(date_to, end=True)
+    if start or end:
+        if start and end and start >= end:
+            raise InvalidQuery(f"The date range {date_from} .. {date_to} ends before it starts.")
+        shown = f"{date_from or ''}..{date_to or ''}"
+        conditions.append(Condition("date", (DateRange(start, end, shown),)))
+    return conditions
+
+
+# ---------------------------------------------------------------------------------------------
+# Whoosh queries
+
+
+def _field_names(words: Words) -> tuple[str, ...]:
+    return (words.field,) if words.field in TEXT_FIELDS else TEXT_FIELDS
+
+
+def _boost(fieldname: str) -> float:
+    return TITLE_BOOST if fieldname == "title" else 1.0
+
+
+def words_query(words: Words, expand: Callable[[str, str], list[str]]) -> wq.Query:
+    """Return the Whoosh query for one word, phrase or prefix over its fields."""
+    parts: list[wq.Query] = []
+    for name in _field_names(words):
+        if words.kind == "prefix":
+            parts.extend(wq.Term(name, term, boost=_boost(name)) for term in expand(name, words.terms[0]))
+        elif words.is_phrase:
+            # Stop words inside the phrase leave position gaps; allow exactly that much slack.
+            gaps = [b - a for a, b in zip(words.positions, words.positions[1:])]
+            parts.append(wq.Phrase(name, list(words.terms), slop=max(gaps), boost=_boost(name) * PHRASE_BOOST))
+        else:
+            parts.append(wq.Term(name, words.terms[0], boost=_boost(name)))
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def build_query(parsed: ParsedQuery, expand: Callable[[str, str], list[str]], *, any_word: bool = False) -> wq.Query:
+    """Return the Whoosh query for the parsed text: every group must match, or any word with any_word.
+
+    `expand(field, prefix)` returns the index terms a prefix* stands for (bounded by the caller).
+    Filters are not part of this query: the Index applies them from its cached columns.
+    """
+    groups = [[words_query(w, expand) for w in group] for group in parsed.groups]
+    groups = [[q for q in group if q is not wq.NullQuery] or [wq.NullQuery] for group in groups]
+    if not groups:
+        positive: wq.Query = wq.Every()
+    elif any_word:
+        positive = wq.Or([q for group in groups for q in group])
+    else:
+        positive = wq.And([group[0] if len(group) == 1 else wq.Or(group) for group in groups])
+    if parsed.excluded:
+        negative = wq.Or([words_query(w, expand) for w in parsed.excluded])
+        return wq.AndNot(positive, negative)
+    return positive
+
+
+def describe(parsed: ParsedQuery, *, any_word: bool = False, conditions: Iterable[Condition] = ()) -> str:
+    """Return what is searched, in words, for "showing results for ..."."""
+    def show(words: Words) -> str:
+        text = f'"{words.text}"' if words.kind == "phrase" else words.text
+        return f"{words.field}:{text}" if words.field else text
+
+    groups = [" OR ".join(show(w) for w in group) for group in parsed.groups]
+    parts = [(" OR " if any_word else " ").join(groups)] if groups else []
+    parts += ["-" + show(w) for w in parsed.excluded]
+    parts += [c.describe() for c in list(parsed.conditions) + list(conditions)]
+    text = " ".join(p for p in parts if p)
+    if not text:
+        text = "all articles" if parsed.blank else "nothing searchable"
+    if any_word:
+        text += " (no article has every word; showing articles with any of them)"
+    if parsed.ignored:
+        text += " (ignored: " + ", ".join(parsed.ignored) + ")"
+    return text

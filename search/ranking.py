@@ -1,0 +1,266 @@
+"""Matching document sets and BM25F scores for a parsed query, computed with numpy over one searcher.
+
+Whoosh's matchers walk postings one document at a time in Python, and counting facets or total hits
+means walking every match again. Here each term's postings are decoded once per searcher into
+arrays (and cached), field lengths and facet columns are loaded once per searcher, and a query is
+a handful of whole-array operations: matching, BM25F scoring, filtering, facet counts, date sorting.
+Phrases still use Whoosh's positional matching for the documents that contain the phrase.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
+
+# BM25F parameters (Robertson & Zaragoza 2009): tf is normalised per field, weighted, summed, then saturated.
+K1 = 1.2
+FIELD_B = {"title": 0.5, "content": 0.75}  # titles vary little in length: normalise them less
+FIELD_WEIGHT = {"title": 2.5, "content": 1.0}  # a word in the title counts 2.5 times a word in the body
+PHRASE_BONUS = 0.5  # documents holding the exact phrase get this share of the phrase's score on top
+
+FACET_FIELDS = ("source", "category", "year", "month", "cluster")
+TERM_CACHE_SIZE = 2048  # decoded postings kept per searcher
+MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
+
+
+def _decode(matcher) -> tuple[list, list]:
+    """Return all (document numbers, frequencies) of a postings matcher, a block at a time when possible."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    leaf = matcher
+    while not isinstance(leaf, W3LeafMatcher) and hasattr(leaf, "child"):
+        leaf = leaf.child  # deleted documents are masked out by Snapshot.live instead
+    ids: list = []
+    freqs: list = []
+    if isinstance(leaf, W3LeafMatcher):
+        # Whoosh decodes whole blocks anyway; take them as they are instead of one posting per call.
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(leaf._ids[leaf._i:leaf._blocklength])
+            freqs.extend(leaf._weights[leaf._i:leaf._blocklength])
+            leaf._next_block()
+        return ids, freqs
+    while matcher.is_active():
+        ids.append(matcher.id())
+        freqs.append(matcher.weight())
+        matcher.next()
+    return ids, freqs
+
+
+def datetime_key(moment) -> int:
+    """Return the number the date column stores for a UTC-naive datetime."""
+    from whoosh.util.times import datetime_to_long
+
+    return datetime_to_long(moment)
+
+
+@dataclass
+class Column:
+    """A facet column as integer codes per document, and the label of each code ("" = none)."""
+
+    codes: np.ndarray
+    labels: list[str]
+
+
+class Snapshot:
+    """Arrays for one open searcher: live documents, field lengths, columns and term postings."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[list(reader.all_doc_ids())] = True
+        self.documents = int(self.live.sum())
+        self._norms: dict[str, np.ndarray] = {}
+        self._columns: dict[str, Column] = {}
+        self._dates: np.ndarray | None = None
+        self._terms: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- per-document arrays, loaded on first use ----------------------------------------------
+
+    def norm(self, fieldname: str) -> np.ndarray:
+        """Return BM25's length normalisation (1 - b + b * length / average) per document."""
+        if fieldname not in self._norms:
+            lengths = np.zeros(self.size, dtype=np.float32)
+            for leaf, offset in self.leaves:
+                count = leaf.doc_count_all()
+                lengths[offset:offset + count] = [leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(count)]
+            live_lengths = lengths[self.live]
+            average = float(live_lengths.mean()) if live_lengths.size and live_lengths.mean() > 0 else 1.0
+            b = FIELD_B.get(fieldname, 0.75)
+            self._norms[fieldname] = (1 - b + b * lengths / average).astype(np.float32)
+        return self._norms[fieldname]
+
+    def column(self, fieldname: str) -> Column:
+        """Return a facet column (source, category, year, month, cluster) as integer codes."""
+        if fieldname not in self._columns:
+            labels: dict[str, int] = {"": 0}
+            codes = np.zeros(self.size, dtype=np.int32)
+            schema = self.searcher.schema
+            if fieldname in schema and schema[fieldname].column_type is not None:
+                for leaf, offset in self.leaves:
+                    values = list(leaf.column_reader(fieldname))
+                    codes[offset:offset + len(values)] = [
+                        labels.setdefault(v.decode("utf-8") if isinstance(v, bytes) else (v or ""), len(labels))
+                        for v in values]
+            self._columns[fieldname] = Column(codes, list(labels))
+        return self._columns[fieldname]
+
+    def dates(self) -> np.ndarray:
+        """Return the date column as sortable integers (MISSING where an article has no date)."""
+        if self._dates is None:
+            dates = np.full(self.size, MISSING, dtype=np.int64)
+            if "date" in self.searcher.schema:
+                for leaf, offset in self.leaves:
+                    values = np.array(list(leaf.column_reader("date", translate=False)), dtype=np.uint64)
+                    # No date: Whoosh stores the type's maximum, which may not fit a signed integer.
+                    dates[offset:offset + len(values)] = np.where(values >= MISSING, MISSING, values).astype(np.int64)
+            self._dates = dates
+        return self._dates
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document numbers, term frequencies) of a term, decoded once per searcher."""
+        key = (fieldname, term)
+        with self._lock:
+            cached = self._terms.get(key)
+            if cached is not None:
+                self._terms.move_to_end(key)
+                return cached
+        ids: list[np.ndarray] = []
+        freqs: list[np.ndarray] = []
+        for leaf, offset in self.leaves:
+            if (fieldname, term) not in leaf:
+                continue
+            block_ids, block_freqs = _decode(leaf.postings(fieldname, term))
+            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
+            freqs.append(np.asarray(block_freqs, dtype=np.float32))
+        result = ((np.concatenate(ids), np.concatenate(freqs)) if ids
+                  else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)))
+        with self._lock:
+            self._terms[key] = result
+            if len(self._terms) > TERM_CACHE_SIZE:
+                self._terms.popitem(last=False)
+        return result
+
+    def expand_prefix(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """Return up to `limit` index terms of a field starting with prefix, most frequent first."""
+        reader = self.searcher.reader()
+        found = []
+        for index, term in enumerate(reader.expand_prefix(fieldname, prefix)):
+            if index >= limit * 40:  # the scan itself is bounded too
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            found.append((reader.doc_frequency(fieldname, text), text))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [text for _, text in found[:limit]]
+
+    # -- matching and scoring -----------------------------------------------------------------
+
+    def term_scores(self, term: str, fields: tuple[str, ...]) -> np.ndarray:
+        """Return the BM25F score of one index term over `fields` for every document (0 = absent)."""
+        pseudo_tf = np.zeros(self.size, dtype=np.float32)
+        for name in fields:
+            ids, freqs = self.postings(name, term)
+            if ids.size:
+                pseudo_tf[ids] += FIELD_WEIGHT.get(name, 1.0) * freqs / self.norm(name)[ids]
+        pseudo_tf[~self.live] = 0
+        df = int(np.count_nonzero(pseudo_tf))
+        if df == 0:
+            return pseudo_tf
+        idf = math.log(1 + (self.documents - df + 0.5) / (df + 0.5))
+        return (idf * pseudo_tf * (K1 + 1) / (K1 + pseudo_tf)).astype(np.float32)
+
+    def phrase_mask(self, words: Words, fields: tuple[str, ...]) -> np.ndarray:
+        """Return which documents hold the phrase in one of `fields` (Whoosh's positional matching)."""
+        gaps = [b - a for a, b in zip(words.positions, words.positions[1:])]
+        mask = np.zeros(self.size, dtype=bool)
+        for name in fields:
+            docs = list(self.searcher.docs_for_query(wq.Phrase(name, list(words.terms), slop=max(gaps))))
+            mask[docs] = True
+        return mask
+
+    def words_scores(self, words: Words, expansions: dict[tuple[str, str], list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (matches, scores) of one word, phrase or prefix over every document."""
+        fields = (words.field,) if words.field in TEXT_FIELDS else TEXT_FIELDS
+        if words.kind == "prefix":
+            scores = np.zeros(self.size, dtype=np.float32)
+            for name in fields:
+                for term in expansions.get((name, words.terms[0]), ()):
+                    scores += self.term_scores(term, (name,))
+            return scores > 0, scores
+        if words.is_phrase:
+            scores = sum((self.term_scores(t, fields) for t in words.terms), np.zeros(self.size, dtype=np.float32))
+            mask = self.phrase_mask(words, fields) & self.live
+            return mask, np.where(mask, scores * (1 + PHRASE_BONUS), 0).astype(np.float32)
+        scores = self.term_scores(words.terms[0], fields)
+        return scores > 0, scores
+
+    def match(self, parsed: ParsedQuery, expansions, *, any_word: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Return (matches, scores) of the parsed text over every document (filters not applied)."""
+        if not parsed.groups:
+            return self.live.copy(), np.zeros(self.size, dtype=np.float32)
+        total = np.zeros(self.size, dtype=np.float32)
+        mask = np.zeros(self.size, dtype=bool) if any_word else self.live.copy()
+        for group in parsed.groups:
+            group_mask = np.zeros(self.size, dtype=bool)
+            for words in group:
+                matched, scores = self.words_scores(words, expansions)
+                group_mask |= matched
+                total += scores
+            if any_word:
+                mask |= group_mask
+            else:
+                mask &= group_mask
+        for words in parsed.excluded:
+            mask &= ~self.words_scores(words, expansions)[0]
+        return mask & self.live, np.where(mask, total, 0).astype(np.float32)
+
+    def condition_mask(self, condition: Condition) -> np.ndarray:
+        """Return which documents meet one filter condition."""
+        if condition.field == "date":
+            dates = self.dates()
+            mask = np.zeros(self.size, dtype=bool)
+            for span in condition.values:
+                assert isinstance(span, DateRange)
+                part = dates != MISSING
+                if span.start is not None:
+                    part &= dates >= datetime_key(span.start)
+                if span.end is not None:
+                    part &= dates < datetime_key(span.end)
+                mask |= part
+        else:
+            column = self.column(condition.field)
+            wanted = [column.labels.index(v) for v in condition.values if v in column.labels]
+            mask = np.isin(column.codes, wanted) if wanted else np.zeros(self.size, dtype=bool)
+        return ~mask if condition.negated else mask
+
+    def facet_counts(self, docs: np.ndarray, fieldname: str) -> list[tuple[str, int]]:
+        """Return (value, results) for a facet over matching docs, counting collapsed copies once."""
+        column = self.column(fieldname)
+        cluster = self.column("cluster")
+        clusters = cluster.codes[docs].astype(np.int64)
+        codes = column.codes[docs].astype(np.int64)
+        # A story with copies counts once per value: count distinct (cluster, value) pairs, where
+        # articles without a cluster key stand alone.
+        keys = np.where(clusters > 0, clusters, len(cluster.labels) + docs.astype(np.int64))
+        pairs = np.unique(keys * len(column.labels) + codes) % len(column.labels)
+        counts = np.bincount(pairs, minlength=len(column.labels))
+        found = [(column.labels[code], int(n)) for code, n in enumerate(counts) if n and column.labels[code]]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found
+
+    def collapsed_total(self, docs: np.ndarray) -> int:
+        """Return how many results `docs` make once near-duplicates collapse into one."""
+        clusters = self.column("cluster").codes[docs]
+        keyed = clusters[clusters > 0]
+        return int(np.unique(keyed).size + np.count_nonzero(clusters == 0))

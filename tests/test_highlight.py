@@ -1,0 +1,84 @@
+"""Snippets: inflected and phrase matches marked in the original words, escaped, from anywhere in the text."""
+import re
+
+import pytest
+
+from search.analysis import IndonesianAnalyzer, stem
+from search.highlight import MatchSpec, find_matches, lead, mark, snippet
+
+
+def spec(*words, phrases=()):
+    return MatchSpec(frozenset(stem(w) for w in words), tuple(phrases))
+
+
+def marked(html_text):
+    return re.findall(r"<mark>(.*?)</mark>", html_text)
+
+
+def test_inflected_form_is_marked_in_the_original_word():
+    text = "Petugas pemadam kebakaran menembakkan air dari helikopter."
+    assert marked(snippet(text, spec("tembak"))) == ["menembakkan"]
+
+
+def test_phrase_marks_the_whole_phrase_only():
+    text = "Hutan di Riau terbakar. Kebakaran hutan kembali melanda Riau. Hutan lindung aman."
+    phrase = (("bakar", "hutan"), (0, 1))
+    result = snippet(text, MatchSpec(phrases=(phrase,)))
+    assert marked(result) == ["Kebakaran hutan"]
+    assert result.startswith("<mark>Kebakaran hutan</mark> kembali")
+
+
+def test_phrase_with_a_stop_word_inside():
+    text = "Presiden dan wakil presiden hadir."
+    phrase = (("presiden", "wakil", "presiden"), (0, 2, 3))
+    assert marked(mark(text, MatchSpec(phrases=(phrase,)))) == ["Presiden dan wakil presiden"]
+
+
+def test_archive_text_is_escaped_and_only_mark_is_markup():
+    text = 'Banjir <script>alert("x")</script> & <b>air</b> naik.'
+    result = snippet(text, spec("banjir", "air"))
+    assert "<script>" not in result and "<b>" not in result
+    assert "&lt;script&gt;" in result and "&amp;" in result
+    assert re.sub(r"</?mark>", "", result).count("<") == 0
+    assert marked(result) == ["Banjir", "air"]
+
+
+def test_match_near_the_end_of_a_long_article_is_found():
+    filler = "Warga kota beraktivitas seperti biasa pada hari itu. " * 900  # ~47,000 characters
+    text = filler + "Petugas akhirnya menembakkan gas air mata ke arah massa."
+    assert len(text) > 40_000
+    result = snippet(text, spec("tembak"))
+    assert marked(result) == ["menembakkan"]
+    assert "gas air mata" in result
+
+
+def test_best_sentence_comes_first_and_snippet_is_short():
+    text = ("Cuaca cerah di pagi hari. " * 5 + "Banjir melanda Bekasi dan banjir juga merendam Jakarta. "
+            + "Cuaca cerah lagi. " * 5 + "Bekasi tenang.")
+    result = snippet(text, spec("banjir", "bekasi"))
+    assert result.startswith("<mark>Banjir</mark> melanda <mark>Bekasi</mark>")
+    assert len(re.sub(r"</?mark>", "", result)) <= 330
+
+
+def test_lead_when_the_body_has_no_match():
+    text = "Kalimat pertama berita ini. Kalimat kedua berita ini. " * 20
+    result = snippet(text, spec("gempa"))
+    assert result.startswith("Kalimat pertama berita ini.")
+    assert "<mark>" not in result and len(result) <= 300
+
+
+def test_lead_cuts_a_single_long_sentence_at_a_word():
+    text = "kata " * 200
+    assert lead(text, 50).endswith(" …") and len(lead(text, 50)) <= 52
+
+
+@pytest.mark.parametrize("text", [
+    "Anak-anak diungsikan ke masjid; anak-anak lain aman.",
+    "Kinerjanya dipuji. KINERJA pemerintah? “Kinerja” naik!",
+    "Persenjataan, bersenjata, senjata: tiga kata.",
+    "İstanbul ﬁnal persenjataan",  # characters whose lowercase has another length
+])
+def test_matches_agree_with_the_analyzer(text):
+    terms = frozenset(t.text for t in IndonesianAnalyzer()(text))
+    expected = [(t.startchar, t.endchar) for t in IndonesianAnalyzer()(text, chars=True) if t.text in terms]
+    assert [(s, e) for s, e, _ in find_matches(text, MatchSpec(terms))] == expected
