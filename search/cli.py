@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -55,19 +56,62 @@ def index_command(paths, index_dir, rejects_path, as_json, quiet):
 @main.command("search")
 @click.argument("query")
 @index_option
+@click.option("--source", multiple=True, help="Only this outlet (repeat for several).")
+@click.option("--category", multiple=True, help="Only this category (repeat for several).")
+@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02).")
+@click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "recent"]), default="relevance",
+              show_default=True, help="recent = relevance with a boost for newer articles.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def search_command(query, index_dir, page, as_json):
-    """Search the index."""
+@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the same data as the API).")
+def search_command(query, index_dir, source, category, date_from, date_to, sort, page, per_page, as_json):
+    """Search the index. QUERY: words (all must match), "a phrase", -exclude, a OR b, korup*,
+    title:word, source:kompas, category:olahraga, date:2017 / date:2017-03 / date:2017-01-01..2017-06-30."""
     from search.index import Index
 
-    results = Index.open(index_dir).search(query, page=page)
+    with Index.open(index_dir) as index:
+        results = index.search(query, page=page, per_page=per_page, source=list(source) or None,
+                               category=list(category) or None, date_from=date_from, date_to=date_to, sort=sort)
     if as_json:
         click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{results.total} results for {results.query}")
-    for hit in results.hits:
-        click.echo(f"- {hit.title} [{hit.source}, {hit.date}] {hit.id}")
+    click.echo(_terminal_results(results))
+
+
+def _terminal(html_text: str) -> str:
+    """Return HTML-safe snippet text for a terminal: <mark> parts bold, entities unescaped."""
+    import html
+
+    parts = re.split(r"<mark>(.*?)</mark>", html_text)
+    return "".join(click.style(html.unescape(part), bold=True, fg="yellow") if i % 2 else html.unescape(part)
+                   for i, part in enumerate(parts))
+
+
+def _terminal_results(results) -> str:
+    """Return search results as readable terminal text."""
+    lines = []
+    if results.suggestion:
+        lines.append(f"Did you mean: {click.style(results.suggestion, bold=True)}?")
+    shown = f"{(results.page - 1) * results.per_page + 1}-{(results.page - 1) * results.per_page + len(results.hits)}" \
+        if results.hits else "none"
+    lines.append(f"{results.total} results for {results.query} (page {results.page} of {results.pages}, "
+                 f"showing {shown}, {results.took_ms:.0f} ms)")
+    for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+        lines.append("")
+        lines.append(f"{rank}. " + _terminal(hit.title_html))
+        lines.append("   " + " | ".join(part for part in (hit.source, (hit.date or "")[:10], hit.category, hit.id) if part))
+        if hit.url:
+            lines.append("   " + hit.url)
+        lines.append("   " + _terminal(hit.snippet))
+        if hit.duplicates:
+            lines.append("   also in: " + ", ".join(f"{c.source or '?'} ({c.id})" for c in hit.duplicates))
+    for name in ("source", "category", "year", "month"):
+        counts = results.facets.get(name)
+        if counts:
+            lines.append("")
+            lines.append(f"{name}: " + ", ".join(f"{f.value} ({f.count})" for f in counts[:8]))
+    return "\n".join(lines)
 
 
 @main.command("stats")

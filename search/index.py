@@ -21,7 +21,7 @@ from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE
 from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
-from search.ranking import MISSING, Snapshot
+from search.ranking import EXACT_DEPTH, MISSING, Snapshot, exact_form_scores, exact_forms
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 from search.schema import SCHEMA_VERSION
 
@@ -146,7 +146,9 @@ class Index:
             if recency is not None and order_by in ("relevance", "recent"):
                 scores = _with_recency(snap, docs, scores, recency)
             wanted = page * per_page
-            ranked = _rank(snap, docs, scores, order_by, wanted + (docs.size - total))
+            ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), EXACT_DEPTH))
+            if order_by in ("relevance", "recent") and parsed.groups:
+                ranked, scores = _prefer_exact_forms(snap, parsed, ranked, scores)
             representatives = _collapse(snap, ranked, wanted)
             title_spec, content_spec = _match_specs(parsed, expansions)
             hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec)
@@ -318,6 +320,19 @@ def _rank(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, order_by: str, c
         cut = np.arange(docs.size)
     order = np.lexsort((docs[cut], secondary[cut], primary[cut]))
     return docs[cut][order][:count]
+
+
+def _prefer_exact_forms(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores: np.ndarray):
+    """Return (ranked, scores) with the best EXACT_DEPTH re-ordered by the exact-form bonus."""
+    head = ranked[:EXACT_DEPTH].tolist()
+    boosted = exact_form_scores(snap, head, scores, exact_forms(parsed))
+    if not boosted:
+        return ranked, scores
+    scores = scores.copy()
+    for doc, score in boosted.items():
+        scores[doc] = score
+    head.sort(key=lambda doc: (-scores[doc], doc))
+    return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[EXACT_DEPTH:]]), scores
 
 
 def _collapse(snap: Snapshot, ranked: np.ndarray, count: int) -> list[int]:

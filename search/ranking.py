@@ -9,6 +9,7 @@ Phrases still use Whoosh's positional matching for the documents that contain th
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
+from search.analysis import normalise
 from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
 
 # BM25F parameters (Robertson & Zaragoza 2009): tf is normalised per field, weighted, summed, then saturated.
@@ -109,6 +111,8 @@ class Snapshot:
             schema = self.searcher.schema
             if fieldname in schema and schema[fieldname].column_type is not None:
                 for leaf, offset in self.leaves:
+                    if not leaf.doc_count_all() or not leaf.has_column(fieldname):
+                        continue  # an empty index, or a segment written before the column existed
                     values = list(leaf.column_reader(fieldname))
                     codes[offset:offset + len(values)] = [
                         labels.setdefault(v.decode("utf-8") if isinstance(v, bytes) else (v or ""), len(labels))
@@ -122,6 +126,8 @@ class Snapshot:
             dates = np.full(self.size, MISSING, dtype=np.int64)
             if "date" in self.searcher.schema:
                 for leaf, offset in self.leaves:
+                    if not leaf.doc_count_all() or not leaf.has_column("date"):
+                        continue
                     values = np.array(list(leaf.column_reader("date", translate=False)), dtype=np.uint64)
                     # No date: Whoosh stores the type's maximum, which may not fit a signed integer.
                     dates[offset:offset + len(values)] = np.where(values >= MISSING, MISSING, values).astype(np.int64)
@@ -264,3 +270,31 @@ class Snapshot:
         clusters = self.column("cluster").codes[docs]
         keyed = clusters[clusters > 0]
         return int(np.unique(keyed).size + np.count_nonzero(clusters == 0))
+
+
+EXACT_BONUS = 0.25  # an article holding every query word as typed scores this much more
+EXACT_DEPTH = 30  # how many of the best matches the exact-form bonus re-orders
+
+
+def exact_forms(parsed: ParsedQuery) -> list[str]:
+    """Return the query's plain words as typed (lowercase): the forms the exact-form bonus looks for."""
+    return [normalise(w.text) for w in parsed.words if w.kind == "word" and len(w.terms) == 1]
+
+
+def exact_form_scores(snap: Snapshot, docs: list[int], scores: np.ndarray, forms: list[str]) -> dict[int, float]:
+    """Return new scores for docs: multiplied by 1 + EXACT_BONUS * (share of forms found as typed).
+
+    Stemming makes "senjata" match "persenjataan"; an article with the word as the reader typed
+    it should still come first. The index holds roots only, so this reads the stored text of the
+    few best matches (EXACT_DEPTH) and looks for the typed words as whole words.
+    """
+    if not forms:
+        return {}
+    patterns = [re.compile(r"(?<![\w'-])" + re.escape(form) + r"(?![\w]|[-'’‐]\w)", re.IGNORECASE) for form in forms]
+    boosted = {}
+    for doc in docs:
+        stored = snap.searcher.stored_fields(doc)
+        text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
+        found = sum(1 for pattern in patterns if pattern.search(text))
+        boosted[doc] = float(scores[doc]) * (1 + EXACT_BONUS * found / len(forms))
+    return boosted

@@ -24,3 +24,22 @@ def test_every_command_has_help(runner):
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert command.help, f"{name} has no help text"
+
+
+def test_search_command_filters_marks_and_prints_json(runner, built_index):
+    import json
+
+    result = runner.invoke(main, ["search", "tembak", "--index", str(built_index), "--source", "kompas",
+                                  "--from", "2017", "--to", "2017-12-31", "--sort", "newest", "--per-page", "5"])
+    assert result.exit_code == 0, result.output
+    assert "kebakaran-riau" in result.output and "menembakkan" in result.output and "<mark>" not in result.output
+    result = runner.invoke(main, ["search", "banjir", "--index", str(built_index), "--json", "--page", "1"])
+    data = json.loads(result.output)
+    assert data["total"] == 1 and data["hits"][0]["id"] == "banjir-bekasi"
+    assert "<mark>Banjir</mark>" in data["hits"][0]["title_html"]
+
+
+def test_search_command_shows_invalid_query_as_a_message(runner, built_index):
+    result = runner.invoke(main, ["search", "banjir date:xyz", "--index", str(built_index)])
+    assert result.exit_code == 1
+    assert "date:2017" in result.output and "Traceback" not in result.output

@@ -240,3 +240,31 @@ def test_results_are_plain_data(archive_index):
     data = results.as_dict()
     json.dumps(data)
     assert data["hits"][0]["snippet"]
+
+
+def test_exact_form_ranks_above_a_shared_root(tmp_path):
+    from search.indexer import build
+
+    # Identical but for the form of the word; the inflected one is indexed first, so without the
+    # exact-form preference it would win the tie.
+    rows = [{"id": "inflected", "title": "Gudang", "content": "Polisi menemukan persenjataan di gudang.", "source": "kompas"},
+            {"id": "exact", "title": "Gudang", "content": "Polisi menemukan senjata di gudang.", "source": "kompas"}]
+    archive = tmp_path / "gudang.jsonl"
+    archive.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    build([archive], tmp_path / "ix")
+    with Index.open(tmp_path / "ix") as index:
+        assert ids(index.search("senjata")) == ["exact", "inflected"]
+        assert ids(index.search("persenjataan")) == ["inflected", "exact"]
+
+
+def test_empty_index_finds_nothing(tmp_path):
+    from whoosh import index as whoosh_index
+
+    path = tmp_path / "empty"
+    path.mkdir()
+    whoosh_index.create_in(path, build_schema())
+    (path / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+    with Index.open(path) as index:
+        results = index.search("banjir")
+        assert results.total == 0 and results.hits == () and results.pages == 1
+        assert index.suggest("ban") == [] and index.related("x") == ()
