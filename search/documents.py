@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
@@ -54,31 +55,98 @@ def pick(record: Mapping[str, Any], name: str) -> Any:
     return None
 
 
+# Second-level labels under a country domain ("co.id", "go.id", "or.id", "co.uk") and generic top-level ones.
+_GENERIC_LABELS = frozenset("com co go or ac net org web sch mil biz my ponpes desa info news tv".split())
+_SOCIAL_SITES = frozenset("facebook twitter x instagram youtube tiktok linkedin t".split())
+_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.", "www2.")
+# Query parameters that only track a visit; the same article with or without them is one article.
+_TRACKING_PARAMS = re.compile(r"^(?:utm_\w*|fbclid|gclid|ref|source|amp|page|single|i|_ga|mc_cid|mc_eid)$", re.IGNORECASE)
+
+
 def source_from_url(url: str | None) -> str | None:
     """Return the outlet name a URL belongs to ("https://news.detik.com/x" -> "detik")."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
-    parts = [p for p in host.lower().split(".") if p and p != "www"]
-    if not parts:
+    try:
+        host = urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or ""
+    except ValueError:
         return None
-    # Drop the public suffix (.com, .co.id, .go.id ...) and keep the registrable name.
-    suffixes = {"com", "co", "id", "net", "org", "go", "or", "ac", "web", "my", "tv", "news", "info"}
-    while len(parts) > 1 and parts[-1] in suffixes:
+    parts = [p for p in host.lower().split(".") if p]
+    if not parts or all(p.isdigit() for p in parts):
+        return None
+    if len(parts) > 1 and len(parts[-1]) == 2:  # country code: "id", "co", "uk"
         parts.pop()
-    return parts[-1]
+    if len(parts) > 1 and parts[-1] in _GENERIC_LABELS:
+        parts.pop()
+    return parts[-1] if parts[-1] != "www" else None
+
+
+def source_from_site_name(name: str | None) -> str | None:
+    """Return an outlet name from a page's site name ("KapanLagi.com" -> "kapanlagi", "Antara News" -> "antaranews")."""
+    if not name or not str(name).strip():
+        return None
+    name = str(name).strip()
+    if "/" in name or re.search(r"\.[a-z]{2,3}\b", name.lower()):
+        from_url = source_from_url(name.split()[0])
+        if from_url in _SOCIAL_SITES:
+            return None  # some pages name their Facebook page as the site: no outlet to learn from it
+        if from_url:
+            return from_url
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    words = [w for w in words if w not in {"online", "agency", "com", "co", "id", "official", "portal", "berita", "situs"}]
+    return "".join(words) or None
+
+
+def normalise_url(url: str) -> str:
+    """Return the form of a URL that two copies of one article share: no scheme, www/m., fragment or tracking."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return " ".join(url.lower().split())
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    path = parts.path.rstrip("/")
+    if path.endswith("/amp"):
+        path = path[: -len("/amp")]
+    query = "&".join(sorted(q for q in parts.query.split("&") if q and not _TRACKING_PARAMS.match(q.split("=")[0])))
+    return host + path + ("?" + query if query else "")
 
 
 def stable_id(given: Any, url: str | None, title: str, content: str) -> str:
     """Return the id an article keeps across re-indexing: given id, else from the URL, else from the text."""
     if given is not None and str(given).strip():
         return str(given).strip()
-    if url:
-        key = url.strip().split("#")[0].rstrip("/").lower()
-        key = key.split("://", 1)[-1].removeprefix("www.")
+    if url and url.strip():
+        key = normalise_url(url)
         return "u-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
     text = " ".join((title + " " + content).lower().split())
     return "c-" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def title_from_url(url: str | None) -> str | None:
+    """Return headline words from a URL slug ("/2017/09/06/181222/bocor-james-bond-nikah" -> "Bocor james bond nikah")."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url if "//" in url else "//" + url).path
+    except ValueError:
+        return None
+    for segment in reversed([s for s in path.split("/") if s]):
+        segment = re.sub(r"\.(?:html?|php|aspx?)$", "", segment)
+        words = [w for w in re.split(r"[-_.+]+", segment) if w]
+        if words and re.fullmatch(r"[a-f0-9]{5,8}", words[-1]) and not words[-1].isalpha():
+            words.pop()  # kapanlagi-style hash suffix "-82f43b"
+        if words and words[-1].isdigit() and len(words[-1]) >= 5:
+            words.pop()  # liputan6-style article number suffix
+        letters = [w for w in words if re.search(r"[a-zA-Z]", w)]
+        if len(words) >= 3 and len(letters) >= 3:
+            text = " ".join(words)
+            return text[:1].upper() + text[1:]
+    return None
 
 
 def to_article(record: Mapping[str, Any]) -> Article:
@@ -87,20 +155,28 @@ def to_article(record: Mapping[str, Any]) -> Article:
         raise RejectedRecord(f"expected an object with fields, got {type(record).__name__}")
     raw_content = pick(record, "content")
     if raw_content is None:
-        raise RejectedRecord("no article text: none of the fields " + ", ".join(FIELD_ALIASES["content"]) + " is present and non-empty")
+        raise RejectedRecord("no article text: none of the fields " + ", ".join(FIELD_ALIASES["content"])
+                             + " is present and non-empty; add the text or map its column to one of these names")
+    if isinstance(raw_content, (list, tuple)):
+        raw_content = "\n\n".join(str(part) for part in raw_content if part is not None)
     content = clean_text(str(raw_content))
-    title = clean_title(str(pick(record, "title") or ""))
     if not content.strip():
-        raise RejectedRecord("article text is empty after removing page furniture")
-    url = pick(record, "url")
-    url = str(url).strip() if url is not None else None
-    source = pick(record, "source")
-    source = str(source).strip().lower() if source is not None else source_from_url(url)
-    category = pick(record, "category")
-    category = str(category).strip().lower() if category is not None else None
-    date = parse_date(pick(record, "date"))
+        raise RejectedRecord("article text is empty after removing page furniture (only menus, links or credits were left)")
     known = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
     extra = {k: v for k, v in record.items() if str(k).strip().lower() not in known}
+    url = _text_or_none(pick(record, "url"))
+    title = clean_title(str(pick(record, "title") or ""))
+    if not title:
+        title = title_from_url(url) or _first_words(content)
+        extra["title_derived"] = True  # shown as-is, but it is ours, not the outlet's
+    source = _text_or_none(pick(record, "source"))
+    source = " ".join(source.lower().split()) if source else source_from_url(url)
+    category = _text_or_none(pick(record, "category"))
+    category = " ".join(category.lower().split()) if category else None
+    raw_date = pick(record, "date")
+    date = parse_date(raw_date)
+    if date is None and raw_date is not None:
+        extra["date_unparsed"] = str(raw_date)[:100]  # kept so the user can see what we could not read
     return Article(
         id=stable_id(pick(record, "id"), url, title, content),
         title=title,
@@ -111,3 +187,17 @@ def to_article(record: Mapping[str, Any]) -> Article:
         category=category,
         extra=extra,
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _first_words(content: str, limit: int = 12) -> str:
+    """Return the opening words of an article, for a title when it has none."""
+    first = content.split("\n", 1)[0]
+    words = first.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")

@@ -1,4 +1,5 @@
 """Readers for the archive formats people have; each yields raw records or rejections."""
-from search.ingest.readers import Rejection, RawRecord, read_inputs
+from search.ingest.readers import SUPPORTED, read_inputs
+from search.ingest.records import RawRecord, Rejection
 
-__all__ = ["RawRecord", "Rejection", "read_inputs"]
+__all__ = ["RawRecord", "Rejection", "SUPPORTED", "read_inputs"]

@@ -1,35 +1,224 @@
-"""Cleaning of scraped article text: page furniture out, repeated paragraphs out, spacing normalised."""
+"""Cleaning of scraped article text: page furniture out, repeated paragraphs out, spacing normalised.
+
+Runs on every record, so everything here is compiled once and cheap per line. The rules are
+written for the kinds of furniture Indonesian news sites and their scrapers leave behind, not for
+one outlet: font-size controls, "Baca juga" links, advert markers, video embeds, share prompts,
+copyright and editor credit lines, date-only lines from related-article lists.
+"""
 from __future__ import annotations
 
 import re
 
+# Characters that are layout, never text: zero-width marks and the byte-order mark.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
+_DASHES = re.compile(r"(?:(?<=\s)|^)-(?:\s+-)+(?=\s|$)")
+
+_DAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = (r"(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|nopember|desember|"
+          r"january|february|march|may|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|sept|okt|oct|nov|des|dec)")
+
 # Whole lines that are page furniture, never article text.
-_FURNITURE = re.compile(
-    r"^\s*(loading\.*|a\s*a\s*a|scroll to continue with content|advertisement|iklan|"
-    r"baca juga\s*:.*|lihat juga\s*:.*|simak juga\s*:.*|baca selengkapnya.*)\s*$",
+_FURNITURE_LINE = re.compile(
+    r"^(?:"
+    r"loading\W*|memuat\W*|a(?:\s*a){0,2}|[aA]\s*[-+]\s*[aA]\s*[+-]?"  # font-size controls "A A A", "A- A+"
+    r"|(?:advertisement|advertorial|iklan|ads?)\W*(?:scroll (?:down )?to continue(?: with content| reading)?)?\W*"
+    r"|scroll (?:down )?to continue(?: with content| reading)?\W*|content continues below\W*"
+    r"|(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*:?\s*|baca selengkapnya\b.*"  # a bare "Baca juga:" label
+    r"|(?:simak|tonton|saksikan)\s+(?:juga\s+)?(?:video|live|streaming|siaran)\b.*|video (?:pilihan|terkait)\W*"
+    r"|berita terkait\W*|artikel terkait\W*|related(?: news| articles?)?\W*|terpopuler\W*|rekomendasi\W*"
+    r"|[\[(]\s*gambas\s*:[^\])]*[\])]\W*"
+    r"|lihat foto\W*|foto\s*:\s*\S.{0,80}|ilustrasi\W*|load more\W*|selengkapnya\W*|klik di ?sini\W*.{0,60}"
+    r"|(?:dapatkan|ikuti|follow|gabung|join|bagikan|share|sebarkan|yuk)\b.{0,120}\b(?:google news|whatsapp|telegram|instagram|twitter|facebook|tiktok|youtube|channel|saluran|kanal|media sosial|linkedin|line)\b.*"
+    r"|(?:share|bagikan|sebarkan)\s*(?:artikel|berita|ini)?\s*:?\s*"
+    r"|(?:(?:facebook|twitter|whatsapp|telegram|line|email|e-mail|copy link|salin tautan|linkedin|pinterest|google\+|\d+\s*shares?)\W*){2,}"
+    r"|(?:copyright|\(c\)|©).{0,120}|hak cipta dilindungi.{0,80}|.{0,80}\ball rights reserved\b.{0,40}"
+    r"|disclaimer\s*:.*|artikel ini (?:telah )?(?:tayang|terbit|dimuat) (?:di|pada|sebelumnya)\b.*"
+    r"|.{0,60}\bdilihat \d[\d.,]* kali\W*|home\s*>.*|informasi pemasangan iklan.*|.{0,60}\[at\].{0,60}"
+    r"|\W*" + _DAY + r"?\W*\d{1,2}\s*[-/. ]\s*(?:\d{1,2}|" + _MONTH + r")\s*[-/. ,]\s*\d{2,4}(?:\W+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*(?:wib|wita|wit|gmt[+\d]*)?\W*"
+    r"|[\W_]*|\W*\d{1,2}\W*"  # separators, stray list numbers: "* * *", "---", "–"
+    r"|[\[(]\s*[a-z]{2,5}\s*[\])]"  # editor initials "(ard)", "[sau]"
+    r"|[\[(]\s*[\w.]{1,8}(?:\s*-\s*[\w.]{1,8})?(?:\s*/\s*[\w.]{1,8}(?:\s*-\s*[\w.]{1,8})?)+\s*[\])]"  # "(kpl/pur/tch)", "(Uu. H - RF / I015)"
+    r")$",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_DASHES = re.compile(r"\s+-\s+-\s+")
+# Credit lines ("Editor: Ade Marboen", "| Penulis | : Nabilla Tashandra |"): furniture only when short
+# enough to be a name, not a sentence that happens to start with the word.
+_CREDIT_LINE = re.compile(
+    r"^\|?\s*(?:pewarta|penulis|reporter|editor|penyunting|redaktur|fotografer|kontributor|sumber foto|foto|video|produser|"
+    r"writer|author|photographer|laporan wartawan|wartawan)\s*\|?\s*:\s*[^.!?]{0,70}\|?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS_MAX = 12
+_FURNITURE_CHARS_MAX = 300
+
+# Furniture glued inside a paragraph (flattened scrapes): removed wherever it appears.
+_INLINE_FURNITURE = re.compile(
+    r"(?:ADVERTISEMENT\s*)?SCROLL TO CONTINUE WITH CONTENT|\bADVERTISEMENT\b|[\[(]\s*Gambas\s*:[^\])]{0,80}[\])]",
+)
+# An agency's credit tail glued to the last sentence: "...katanya.Pewarta: X Editor: Y COPYRIGHT © ANTARA 2023"
+_CREDIT_TAIL = re.compile(
+    r"(?:(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyunting|Redaktur)\s*:\s*[^.!?:]{1,60}?\s*){1,4}"
+    r"(?:(?:COPYRIGHT|Copyright|Hak cipta)?\s*©\s*[^.!?]{0,40})?$"
+    r"|(?:COPYRIGHT|Copyright)?\s*©\s*[A-Za-z. ]{0,30}\d{4}[^.!?]{0,30}$",
+)
+_LINK_LINE = re.compile(r"^(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*:|^(?:baca|lihat|simak|tonton|saksikan)[ _]+(?:juga|pula)\b", re.IGNORECASE)
+_CREDIT_TAIL_CHARS = 240
+_BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+# Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
+_SENTENCE_STARTERS = frozenset(
+    "dia ia mereka kami kita saya aku ini itu hal menurut sementara selain sebelumnya kemudian namun tetapi "
+    "adapun pada dalam saat ketika untuk dengan di ke dari bahkan sedangkan oleh karena sebab jika apabila "
+    "setelah sebelum selanjutnya lebih berdasarkan terkait meski meskipun walaupun sehingga maka juga tak tidak "
+    "para sejumlah salah seperti sebagai secara hingga sampai kepala ketua menteri presiden".split()
+)
+_TITLE_WORDS_MAX = 25
+
+_MIN_WORDS_TO_DEDUPE = 5  # short lines ("Babak kedua", lyrics, line-ups) may legitimately repeat
+_MIN_WORDS_SINGLE_REPEAT = 15  # one repeated sentence this long is a copy, not a refrain
 
 
 def clean_text(text: str) -> str:
-    """Return the article body without furniture lines and repeated paragraphs, spacing normalised."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Return the article body without furniture and repeated passages, paragraphs separated by a blank line."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
     paragraphs: list[str] = []
-    seen: set[str] = set()
-    for block in re.split(r"\n\s*\n|\n", text):
-        line = _DASHES.sub(" - ", _SPACES.sub(" ", block)).strip()
-        if not line or _FURNITURE.match(line):
+    seen_paragraphs: set[str] = set()
+    seen_sentences: set[str] = set()
+    for raw_line in text.split("\n"):
+        line = clean_line(raw_line)
+        if not line:
             continue
-        key = line.lower()
-        if key in seen:
+        key = _key(line)
+        if key in seen_paragraphs and key.count(" ") >= _MIN_WORDS_TO_DEDUPE - 1:
             continue
-        seen.add(key)
+        line = _drop_repeated_sentences(line, seen_sentences)
+        if not line:
+            continue
+        key = _key(line)
+        if key in seen_paragraphs and key.count(" ") >= _MIN_WORDS_TO_DEDUPE - 1:
+            continue
+        seen_paragraphs.add(key)
         paragraphs.append(line)
     return "\n\n".join(paragraphs)
 
 
+def clean_line(line: str) -> str:
+    """Return one paragraph with spacing normalised and furniture removed; "" when it was all furniture."""
+    line = " ".join(line.split())  # str.split knows every Unicode space and is far faster than a regex
+    if not line:
+        return ""
+    if is_furniture(line):
+        return ""
+    original = line
+    if "SCROLL" in line or "ADVERTISEMENT" in line or "ambas" in line:
+        line = _INLINE_FURNITURE.sub(" ", line).strip()
+    if "©" in line or ":" in line:
+        line = _strip_credit_tail(line)
+    if ":" in line and ("aca" in line or "ihat" in line or "imak" in line):
+        line = _strip_inline_links(line)
+    if "- -" in line:
+        line = _DASHES.sub("-", line)
+    line = " ".join(line.split())
+    if line != original and is_furniture(line):
+        return ""
+    return line
+
+
+def is_furniture(line: str) -> bool:
+    """Return True when a whole (stripped) line is page furniture rather than article text."""
+    if len(line) > _FURNITURE_CHARS_MAX:
+        return False  # furniture is short; most paragraphs skip the patterns altogether
+    if _FURNITURE_LINE.match(line):
+        return True
+    if _LINK_LINE.match(line):
+        # A "Baca juga" link line; a long one is running text that starts with a link (handled inline).
+        return len(line.split()) <= _TITLE_WORDS_MAX + 3
+    return bool(_CREDIT_LINE.match(line)) and len(line.split()) <= _CREDIT_WORDS_MAX
+
+
 def clean_title(title: str) -> str:
-    """Return a one-line title with normalised spacing."""
-    return _SPACES.sub(" ", title.replace("\n", " ")).strip()
+    """Return a one-line title with normalised spacing and dashes."""
+    title = _SPACES.sub(" ", _INVISIBLE.sub("", title.replace("\r", " ").replace("\n", " "))).strip()
+    return _DASHES.sub("-", title) if "-" in title else title
+
+
+def _strip_credit_tail(line: str) -> str:
+    """Return the line without an agency credit glued to its end."""
+    # Credits are short, so only the end of the line is searched: long flattened bodies stay cheap.
+    cut = max(0, len(line) - _CREDIT_TAIL_CHARS)
+    match = _CREDIT_TAIL.search(line, cut)
+    if match is None or not line[: match.start()].strip():
+        return line  # nothing, or nothing but the credit: whole-line credits are is_furniture's job
+    return line[: match.start()].rstrip()
+
+
+def _strip_inline_links(line: str) -> str:
+    """Return the line without "Baca juga: <headline>" links glued into running text."""
+    # From the last link backwards, so that each headline ends at most where the next link began.
+    for match in reversed(list(_BACA_JUGA.finditer(line))):
+        before, after = line[: match.start()].rstrip(), line[match.end():]
+        words = after.split(" ")
+        end = _headline_end(words)
+        if end is None:
+            continue
+        rest = " ".join(words[end:])
+        line = (before + " " + rest).strip() if before else rest
+    return line
+
+
+def _headline_end(words: list[str]) -> int | None:
+    """Return how many words of `words` are the linked headline, or None when that cannot be told."""
+    if len(words) <= _TITLE_WORDS_MAX and not _SENTENCE_END.search(" ".join(words)):
+        return len(words)  # the link is the tail of the paragraph
+    seen_lower = False
+    for i, word in enumerate(words[:_TITLE_WORDS_MAX]):
+        if i >= 2 and word[:1].isupper() and seen_lower:
+            bare = word.strip("\"'“”‘’(),").lower()
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if bare in _SENTENCE_STARTERS and following[:1].islower():
+                return i
+            if words[i - 1][:1].isupper() and following[:1].islower() and i >= 3 and words[i - 2][:1].isupper():
+                return i  # "...dari Kalteng Putra Pelatih yang kerap": a run of names, then a new sentence
+        if word[:1].islower():
+            seen_lower = True
+        if word.endswith((".", "!", "?")) and i >= 1:
+            return None  # a sentence ended inside: not a headline we can delimit safely
+    return None
+
+
+def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
+    """Return the paragraph without runs of sentences the article already had (a body pasted twice)."""
+    sentences = _split_sentences(line)
+    keys = [_key(s) for s in sentences]
+    repeated = [k in seen and k.count(" ") >= 2 for k in keys]
+    keep: list[str] = []
+    for i, sentence in enumerate(sentences):
+        run = repeated[i] and ((i > 0 and repeated[i - 1]) or (i + 1 < len(sentences) and repeated[i + 1]))
+        long_single = repeated[i] and len(keys[i].split()) >= _MIN_WORDS_SINGLE_REPEAT
+        if run or long_single:
+            continue
+        keep.append(sentence)
+    seen.update(keys)
+    if len(keep) == len(sentences):
+        return line
+    return " ".join(keep)
+
+
+def _split_sentences(line: str) -> list[str]:
+    """Return the sentences of a paragraph, each with its closing punctuation."""
+    parts: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        parts.append(line[start: match.end()].strip())
+        start = match.end()
+    parts.append(line[start:].strip())
+    return [p for p in parts if p]
+
+
+def _key(text: str) -> str:
+    return text.lower()  # text is already space-normalised
