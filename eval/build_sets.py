@@ -16,8 +16,8 @@ Writes, per set, TREC-format topics ("qid<TAB>query") and qrels ("qid 0 docid re
   facqa/topics-train+valid.tsv, qrels-train+valid.txt  for tuning
   facqa/topics-test.tsv, qrels-test.txt                the held-out figure to report
 
-The corpora to index for each set are listed by `corpus_paths()`: the summary and judged sets search
-news.jsonl.gz; FacQA searches news.jsonl.gz plus the FacQA passages.
+The corpus each set is searched in is given by `corpus_paths()`: the summary and judged sets search
+"news" (news.jsonl.gz); FacQA searches "news+facqa" (news.jsonl.gz plus the FacQA passages).
 The data is never copied into the project: eval/out/ is ignored by git.
 """
 from __future__ import annotations
@@ -41,12 +41,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'(]?[A-Z0-9])")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-def corpus_paths(data: Path, set_name: str) -> list[Path]:
-    """Return the files whose articles make up the index a set is searched in."""
+CORPORA = ("news", "news+facqa")
+
+
+def corpus_paths(data: Path, corpus: str) -> list[Path]:
+    """Return the files of a corpus: "news" (news.jsonl.gz) or "news+facqa" (plus the FacQA passages)."""
+    if corpus not in CORPORA:
+        raise ValueError(f"unknown corpus {corpus!r}: use one of {', '.join(CORPORA)}")
     news = data / "news.jsonl.gz"
-    if set_name == "facqa":
-        return [news, data / "facqa" / "docs.jsonl.gz"]
-    return [news]
+    return [news, data / "facqa" / "docs.jsonl.gz"] if corpus == "news+facqa" else [news]
 
 
 def first_sentence(text: str) -> str:

@@ -120,23 +120,42 @@ def score_run(run: Mapping[str, list[str]], qrels: Mapping[str, Mapping[str, int
                          no_results=sum(1 for qid in judged if qid not in ranked), per_topic=per_topic)
 
 
-def warta_search(index_dir: str | Path) -> Callable[[str], list[str]]:
-    """Return a function: query -> the ids Warta's search box ranks for it (collapsed copies after the hits)."""
-    from search.index import Index
+class WartaSearcher:
+    """Runs queries the way Warta's search box does; returns ranked ids (collapsed copies after the hits)."""
 
-    index = Index.open(index_dir)
-    options = {}
-    # Snippets do not change the ranking and cost most of the time of a 100-result page.
-    if "snippets" in inspect.signature(index.search).parameters:
-        options["snippets"] = False
+    def __init__(self, index_dir: str | Path):
+        from search.index import Index
 
-    def search(text: str) -> list[str]:
-        results = index.search(text, per_page=DEPTH, **options)
-        ids = [hit.id for hit in results.hits]
-        copies = [copy.id for hit in results.hits for copy in getattr(hit, "duplicates", ())]
-        return ids + copies
+        self._index = Index.open(index_dir)
+        self._options = {}
+        # Snippets do not change the ranking and cost most of the time of a 100-result page.
+        if "snippets" in inspect.signature(self._index.search).parameters:
+            self._options["snippets"] = False
 
-    return search
+    def search(self, text: str) -> list[str]:
+        """Return the ids of Warta's first DEPTH results for `text`, then the copies collapsed under them."""
+        ids: list[str] = []
+        copies: list[str] = []
+        page = 1
+        while len(ids) < DEPTH:  # the index may cap a page below DEPTH: then read the next pages
+            results = self._index.search(text, page=page, per_page=DEPTH, **self._options)
+            ids.extend(hit.id for hit in results.hits)
+            copies.extend(copy.id for hit in results.hits for copy in getattr(hit, "duplicates", ()))
+            if not results.hits or page >= results.pages:
+                break
+            page += 1
+        return ids[:DEPTH] + copies
+
+    def close(self) -> None:
+        close = getattr(self._index, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> "WartaSearcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | Path, compare: bool = False,
@@ -146,7 +165,6 @@ def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | P
     runs_dir, when given, receives one TREC run file per system ("<system>.run").
     """
     from search.baselines import BASELINES, BaselineSearcher, ensure_baseline
-    from search.index import Index
 
     topics = read_topics(topics_path)
     qrels = read_qrels(qrels_path)
@@ -154,9 +172,9 @@ def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | P
     if missing:
         raise EvaluationInputError(f"{len(missing)} judged topics have no query in {topics_path} "
                                    f"(first: {missing[0]}). Use the topics file that belongs to these qrels.")
-    Index.open(index_dir)  # fail early, with the fix, when there is no usable index
-    systems: list[tuple[str, Callable[[str], list[str]]]] = [("warta", warta_search(index_dir))]
-    searchers = []
+    warta = WartaSearcher(index_dir)  # fails early, with the fix, when there is no usable index
+    systems: list[tuple[str, Callable[[str], list[str]]]] = [("warta", warta.search)]
+    searchers = [warta]
     if compare:
         for baseline in BASELINES:
             searcher = BaselineSearcher(ensure_baseline(index_dir, baseline, baseline_parent))
@@ -212,7 +230,9 @@ def indexing_code_fingerprint() -> str:
     package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=12)
     for path in sorted(package.rglob("*")):
-        if path.suffix not in {".py", ".txt"} or "__pycache__" in path.parts:
+        is_code = path.suffix == ".py" and "__pycache__" not in path.parts
+        is_lexicon = path.is_file() and "lexicon" in path.relative_to(package).parts
+        if not (is_code or is_lexicon):
             continue
         if path.parent == package and path.name in _QUERY_TIME_MODULES:
             continue

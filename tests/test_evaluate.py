@@ -133,3 +133,28 @@ def test_eval_command_explains_mismatched_files(runner, built_index, tmp_path):
 def test_markdown_table_lists_every_system():
     figures = score_run({"q": ["a"]}, {"q": {"a": 1}}, "warta")
     assert markdown_table([figures]).splitlines()[2] == "| warta | 1.000 | 1.000 | 1.000 | 1.000 | 1 |"
+
+
+PROJECT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def test_judged_set_is_complete_and_graded():
+    topics = read_topics(PROJECT / "eval" / "judged" / "topics.tsv")
+    qrels = read_qrels(PROJECT / "eval" / "judged" / "qrels.txt")
+    assert len(topics) >= 30
+    assert all(1 <= len(query.split()) <= 4 for query in topics.values())
+    assert set(qrels) == set(topics), "every topic is judged, and only topics are"
+    for qid, judged in qrels.items():
+        assert set(judged.values()) <= {0, 1, 2}, qid
+        assert any(rel > 0 for rel in judged.values()), f"{qid} has no relevant article"
+        assert len(judged) >= 10, f"{qid}: fewer articles judged than one system's top 10"
+
+
+def test_run_all_skips_cleanly_without_data(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(PROJECT / "eval" / "run_all.py"), "--data", str(tmp_path / "none")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "data not found at" in result.stdout and "skipping" in result.stdout
