@@ -23,6 +23,10 @@ TOKEN_PATTERN = re.compile(r"\w+(?:[-‐'’]\w+)*", re.UNICODE)
 _NEEDS_NO_STEM = re.compile(r"[^a-z-]")  # digits, other scripts, apostrophes, underscores: keep as written
 _CLITIC = "nya"  # "kinerjanya" -> "kinerja" when Sastrawi finds no root for the whole word
 _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth removing
+# Sastrawi (without its infix rules) can only change a word that starts with one of these prefixes,
+# ends with one of these suffixes or particles, or is hyphenated; any other word it returns as is,
+# after trying ~40 regex rules three times. Checking this first skips it for most of a vocabulary.
+_MAY_HAVE_AFFIX = re.compile(r"^(?:di|ke|se|be|te|me|pe|ku|ka|er)|-|(?:i|an|is|isme|lah|kah|tah|pun|ku|mu|nya)$")
 
 # Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
 # (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
@@ -148,6 +152,8 @@ def explain(word: str) -> tuple[str, str]:
         return word, "kept (digits/symbols)"
     if len(word) < _MIN_STEM_LENGTH:
         return word, "kept (short)"
+    if not _MAY_HAVE_AFFIX.search(word):
+        return word, "unchanged"
     try:
         root = _sastrawi_stemmer().stem_word(word)
     except Exception:  # Sastrawi builds regexes from the word and raises re.error on some
@@ -271,13 +277,18 @@ class CapitalisationCounter:
 
         The ratio is high because Indonesian capitalises common words inside names of offices
         ("Pemerintah Provinsi", "Kementerian Kesehatan"); those are still written lowercase often
-        enough elsewhere to stay below it. Stop words and -nya forms are never names.
+        enough elsewhere to stay below it. Stop words are never names, nor "-nya" forms of a word
+        seen without it ("Catalunya" is a name, "Tuhannya" is "Tuhan" + -nya).
         """
         stops = stop_words()
         names = set()
         for word, capitalised in self.capitalised.items():
-            if capitalised < min_count or word in stops or word.endswith(_CLITIC):
-                continue  # "Tuhannya", "Twitter-nya": the clitic comes off, the base is the name
+            if capitalised < min_count or word in stops:
+                continue
+            if word.endswith(_CLITIC):
+                base = word[: -len(_CLITIC)].rstrip("-")
+                if base in self.capitalised or base in self.lowercase:
+                    continue  # "Tuhannya", "Twitter-nya": the clitic comes off, the base is the name
             if capitalised / (capitalised + self.lowercase.get(word, 0)) >= min_ratio:
                 names.add(word)
         return names

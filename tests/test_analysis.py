@@ -167,3 +167,24 @@ def test_capitalisation_counter_never_crashes_on_odd_text():
     for text in ["", "\n\n", "*kami", "A A A", "1. 2. 3.", "É é", "- - -", "x" * 10000]:
         counter.observe(text)
     counter.learned_names()
+
+
+def test_nya_forms_are_learned_only_when_the_base_is_not_seen():
+    counter = CapitalisationCounter()
+    counter.observe("kata Tuhan lagi, kata Tuhannya, dan Tuhannya, dan Tuhannya, kata Tuhan.\n"
+                    "ke Catalunya, di Catalunya, dari Catalunya.")
+    names = counter.learned_names(min_count=3)
+    assert "catalunya" in names and "tuhannya" not in names
+
+
+def test_cli_analyze_explains_each_word(runner, tmp_path):
+    from search.cli import main
+
+    result = runner.invoke(main, ["analyze", "--explain", "--index", str(tmp_path / "none"),
+                                  "Perbankan di Bekasi menulis"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert lines == [["Perbankan", "bank", "correction"], ["di", "-", "stop word"],
+                     ["Bekasi", "bekasi", "protected"], ["menulis", "tulis", "stemmed"]]
+    plain = runner.invoke(main, ["analyze", "--index", str(tmp_path / "none"), "Perbankan di Bekasi"])
+    assert plain.output.split() == ["bank", "bekasi"]
