@@ -36,21 +36,52 @@ def main():
 @index_option
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
               help="Where rejected records go (default: INDEX/rejects.jsonl).")
+@click.option("--rebuild", is_flag=True, help="Start from an empty index (the old one stays readable until the build commits).")
+@click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait for another process writing to the index.")
+@click.option("--processes", type=click.IntRange(min=1), help="Indexing processes (default: 2 for large inputs on multi-core machines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def index_command(paths, index_dir, rejects_path, as_json, quiet):
-    """Index archives: JSON lines (.jsonl, .jsonl.gz), CSV, HTML pages, folders, WARC files."""
+def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_json, quiet):
+    """Index archives: JSON lines (.jsonl, .jsonl.gz), CSV, HTML pages, folders, WARC files.
+
+    Indexing the same archive again updates changed articles by id and never doubles them.
+    """
     from search.indexer import build
 
-    summary = build(paths, index_dir, rejects_path=rejects_path)
+    progress = not quiet and not as_json and sys.stderr.isatty()
+    summary = build(paths, index_dir, rejects_path=rejects_path, rebuild=rebuild, wait=wait,
+                    processes=processes, progress=progress)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"read {summary.read}, indexed {summary.indexed}, updated {summary.updated}, "
-               f"duplicates skipped {summary.duplicates}, rejected {summary.rejected} "
-               f"in {summary.seconds:.1f}s")
+    click.echo(f"read {summary.read}: indexed {summary.indexed}, updated {summary.updated}, "
+               f"unchanged {summary.unchanged}, duplicates skipped {summary.duplicates}, "
+               f"rejected {summary.rejected} ({summary.near_duplicates} near-duplicates grouped)")
+    click.echo(f"{summary.seconds:.1f}s, {summary.docs_per_s:.0f} records/s; "
+               f"the index at '{index_dir}' now holds {summary.documents} articles")
     if summary.rejected:
-        click.echo(f"rejected records and reasons: {summary.rejects_file}")
+        reasons = ", ".join(f"{reason} ({count})" for reason, count in
+                            sorted(summary.reasons.items(), key=lambda item: -item[1])[:3])
+        click.echo(f"rejected records, with line numbers and reasons: {summary.rejects_file}")
+        click.echo(f"  most common: {reasons}")
+        click.echo(f"  fix them (or a copy) and run: warta index --index {index_dir} FIXED_FILE")
+
+
+@main.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+@click.option("--wait", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait for another process writing to the index.")
+def delete_command(ids, index_dir, wait):
+    """Remove articles from the index by id."""
+    from search.indexer import delete
+
+    deleted, unknown = delete(index_dir, ids, wait=wait)
+    click.echo(f"deleted {len(deleted)} article(s)")
+    if unknown:
+        click.echo("not in the index: " + ", ".join(unknown), err=True)
+        sys.exit(1)
 
 
 @main.command("search")
@@ -134,11 +165,30 @@ def stats_command(index_dir, as_json):
 
 @main.command("analyze")
 @click.argument("text")
-def analyze_command(text):
-    """Print the index terms Warta makes of TEXT (to see why a word does or does not match)."""
-    from search.analysis import analyze
+@click.option("--explain", is_flag=True,
+              help="One word a line: word, index term, and why (stop word, correction, protected, learned name, stemmed...).")
+@index_option
+def analyze_command(text, explain, index_dir):
+    """Print the index terms Warta makes of TEXT (to see why a word does or does not match).
 
-    click.echo(" ".join(analyze(text)))
+    Names learned from the index's corpus are protected too when the index folder exists.
+    """
+    from search import analysis
+
+    if Path(index_dir).is_dir():
+        from search.indexer import use_index_names
+
+        use_index_names(index_dir)
+    if not explain:
+        click.echo(" ".join(analysis.analyze(text)))
+        return
+    for match in analysis.TOKEN_PATTERN.finditer(text):
+        word = analysis.normalise(match.group())
+        if word in analysis.stop_words():
+            click.echo(f"{match.group()}\t-\tstop word")
+        else:
+            root, reason = analysis.explain(word)
+            click.echo(f"{match.group()}\t{root}\t{reason}")
 
 
 @main.command("eval")
