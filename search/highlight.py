@@ -45,6 +45,28 @@ def _cores(spec: MatchSpec) -> tuple[str, ...]:
     return tuple(sorted({t[1:] if len(t) >= 3 else t for t in terms}))
 
 
+# What Indonesian affixation can leave after a root: derivational suffix, possessive, particle
+# (the order Sastrawi strips them in), and how much can come before it (prefixes such as
+# "memper-" plus a changed first letter).
+_SUFFIXES = frozenset(d + p + q for d in ("", "i", "kan", "an", "is", "isasi", "isasikan", "isme", "wan", "wati", "asi")
+                      for p in ("", "ku", "mu", "nya")
+                      for q in ("", "lah", "kah", "tah", "pun"))
+_MAX_HEAD = 8
+
+
+def _may_stem_to_a_term(word: str, cores: tuple[str, ...]) -> bool:
+    """Return False only for words that cannot stem to a term: no core with a prefix before and a suffix after."""
+    if "-" in word or "'" in word:
+        return any(core in word for core in cores)  # reduplication and clitics: let the stemmer decide
+    for core in cores:
+        at = word.find(core)
+        while 0 <= at <= _MAX_HEAD:
+            if word[at + len(core):] in _SUFFIXES:
+                return True
+            at = word.find(core, at + 1)
+    return False
+
+
 def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
     """Return (start, end, key) of every match of spec in text, in order, overlaps merged.
 
@@ -55,34 +77,36 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
     if not spec or not text:
         return []
     cores = _cores(spec)
-    if not spec.phrases and len(text.lower()) == len(text):
-        return _merge(_word_matches(text, spec.terms, cores))
-    stops = stop_words()
+    if len(text.lower()) == len(text):
+        candidates = _candidates(text, cores)
+    else:  # lowercasing changes offsets (rare letters such as "İ"): walk every token instead
+        candidates = _candidates_by_walking(text, cores)
     terms = spec.terms
-    found: list[tuple[int, int, str]] = []
-    candidates: dict[int, tuple[str, int, int]] = {}  # position -> (term, start, end)
-    position = -1
-    for match in TOKEN_PATTERN.finditer(text):
-        position += 1
-        word = normalise(match.group())
-        if word in stops or not any(core in word for core in cores):
-            continue
-        term = stem(word)
-        candidates[position] = (term, match.start(), match.end())
-        if term in terms:
-            found.append((match.start(), match.end(), term))
+    found = [(start, end, term) for _, term, start, end in candidates if term in terms]
     if spec.phrases:
+        by_position = {pos: (term, start, end) for pos, term, start, end in candidates}
         firsts = {phrase[0] for phrase, _ in spec.phrases}
-        for pos, (term, start, _) in candidates.items():
+        for pos, term, start, _ in candidates:
             if term not in firsts:
                 continue
             for phrase, offsets in spec.phrases:
                 if phrase[0] != term:
                     continue
-                ends = [candidates.get(pos + offset) for offset in offsets]
+                ends = [by_position.get(pos + offset) for offset in offsets]
                 if all(e is not None and e[0] == t for e, t in zip(ends, phrase)):
                     found.append((start, ends[-1][2], " ".join(phrase)))
     return _merge(found)
+
+
+def _candidates_by_walking(text: str, cores: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+    """Return (position, term, start, end) of the words that may match, visiting every token."""
+    stops = stop_words()
+    found = []
+    for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
+        word = normalise(match.group())
+        if word not in stops and _may_stem_to_a_term(word, cores):
+            found.append((position, stem(word), match.start(), match.end()))
+    return found
 
 
 def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
@@ -90,7 +114,9 @@ def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
     if pattern is None:
         if len(_PATTERNS) > 256:
             _PATTERNS.clear()
-        pattern = _PATTERNS[cores] = re.compile("|".join(re.escape(c) for c in sorted(cores, key=len, reverse=True)))
+        # normalise() unifies apostrophes and hyphens; the raw text may hold either form.
+        alternatives = (re.escape(c).replace("'", "['’]").replace("\\-", "[-‐]") for c in sorted(cores, key=len, reverse=True))
+        pattern = _PATTERNS[cores] = re.compile("|".join(alternatives))
     return pattern
 
 
@@ -98,32 +124,30 @@ _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
 _WORD_TAIL = re.compile(r"[\w\-‐'’]+\Z")
 
 
-def _word_matches(text: str, terms: frozenset[str], cores: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """Return the words of text whose index term is in `terms`, visiting only words holding a core.
+def _candidates(text: str, cores: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+    """Return (position, term, start, end) of the words holding a core, without walking every word.
 
-    The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text
-    instead of walking every word: a regex scan in C, then Python work per candidate only.
+    The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text by
+    a regex scan in C; positions count the tokens in between, also in C.
     """
     stops = stop_words()
     lowered = text.lower()
     found, done = [], set()
+    position, counted_to = -1, 0
     for hit in _core_pattern(cores).finditer(lowered):
         at = hit.start()
-        window_start = max(0, at - 64)
-        tail = _WORD_TAIL.search(text, window_start, at)
-        cursor = tail.start() if tail else at
-        token = TOKEN_PATTERN.search(text, cursor)
+        tail = _WORD_TAIL.search(text, max(0, at - 64), at)
+        token = TOKEN_PATTERN.search(text, tail.start() if tail else at)
         while token is not None and token.end() <= at:
             token = TOKEN_PATTERN.search(text, token.end())
         if token is None or token.start() > at or token.start() in done:
             continue
         done.add(token.start())
+        position += 1 + len(TOKEN_PATTERN.findall(text, counted_to, token.start()))
+        counted_to = token.end()
         word = normalise(token.group())
-        if word in stops:
-            continue
-        term = stem(word)
-        if term in terms:
-            found.append((token.start(), token.end(), term))
+        if word not in stops and _may_stem_to_a_term(word, cores):
+            found.append((position, stem(word), token.start(), token.end()))
     return found
 
 

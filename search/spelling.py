@@ -7,13 +7,13 @@ written). Corrections prefer the smallest edit distance, then the most frequent 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from search.analysis import IndonesianAnalyzer
 from search.query import ParsedQuery
 
 MIN_CORRECTION_DF = 2  # a "correction" seen in a single article is more likely a typo itself
 MIN_COMPLETION_DF = 2  # in archives of 1,000+ articles; a word seen once there is often a typo
+COMPLETION_SCAN = 400  # vocabulary entries read per field for one completion
 _WORD_AT_END = re.compile(r"(\w[\w'-]*)$", re.UNICODE)
 
 
@@ -71,39 +71,31 @@ def suggest_query(snap, parsed: ParsedQuery) -> str | None:
     return " ".join(parts) if changed else None
 
 
-def _completion_list(snap) -> tuple[list[str], dict[str, int]]:
-    """Return (sorted terms, document frequency of each) of the vocabulary, cached per searcher."""
-    cached = getattr(snap, "_completion_cache", None)
-    if cached is None:
-        reader = snap.searcher.reader()
-        frequency: dict[str, int] = {}
-        min_df = MIN_COMPLETION_DF if snap.documents >= 1000 else 1
-        for name in vocabulary_fields(reader.schema):
-            for term, info in reader.iter_field(name):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                df = info.doc_frequency()
-                if df >= min_df and not text.isdigit():
-                    frequency[text] = max(frequency.get(text, 0), df)
-        cached = (sorted(frequency), frequency)
-        snap._completion_cache = cached
-    return cached
-
-
 def complete(snap, prefix: str, limit: int = 8) -> list[str]:
-    """Return up to `limit` completions of the text typed so far, the most frequent words first."""
+    """Return up to `limit` completions of the text typed so far, the most frequent words first.
+
+    Reads only the vocabulary entries that start with the last word typed (a bounded scan of the
+    sorted term list), so a call costs a few milliseconds at any index size and needs no warm-up.
+    """
     if not isinstance(prefix, str) or not prefix.strip() or limit < 1:
         return []
     prefix = prefix[:200]
     match = _WORD_AT_END.search(prefix.lower())
     if not match:
         return []
-    stem, head = match.group(1), prefix[:match.start()]
-    terms, frequency = _completion_list(snap)
-    start = bisect_left(terms, stem)
-    found = []
-    for term in terms[start:start + 5000]:  # bounded scan of the sorted vocabulary
-        if not term.startswith(stem):
-            break
-        found.append(term)
-    found.sort(key=lambda t: (-frequency[t], t))
-    return [head + term for term in found[:limit]]
+    start, head = match.group(1), prefix[:match.start()]
+    reader = snap.searcher.reader()
+    min_df = MIN_COMPLETION_DF if snap.documents >= 1000 else 1
+    frequency: dict[str, int] = {}
+    for name in vocabulary_fields(reader.schema):
+        for index, term in enumerate(reader.expand_prefix(name, start)):
+            if index >= COMPLETION_SCAN:
+                break
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if text.isdigit():
+                continue
+            df = reader.doc_frequency(name, text)
+            if df >= min_df:
+                frequency[text] = max(frequency.get(text, 0), df)
+    ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
+    return [head + term for term in ranked[:limit]]

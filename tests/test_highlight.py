@@ -77,8 +77,23 @@ def test_lead_cuts_a_single_long_sentence_at_a_word():
     "Kinerjanya dipuji. KINERJA pemerintah? “Kinerja” naik!",
     "Persenjataan, bersenjata, senjata: tiga kata.",
     "İstanbul ﬁnal persenjataan",  # characters whose lowercase has another length
+    "Hari Jum’at, anak‐anak bersosialisasi dengan finalis.",  # typographic apostrophe and hyphen
 ])
 def test_matches_agree_with_the_analyzer(text):
     terms = frozenset(t.text for t in IndonesianAnalyzer()(text))
     expected = [(t.startchar, t.endchar) for t in IndonesianAnalyzer()(text, chars=True) if t.text in terms]
     assert [(s, e) for s, e, _ in find_matches(text, MatchSpec(terms))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Presiden Joko Widodo dan wakil presiden Jusuf Kalla. Joko Widodo, presiden ke-7, menyapa.",
+    "Kebakaran-kebakaran hutan; kebakaran hutan lindung --- hutan kebakaran.",
+])
+def test_phrase_positions_agree_with_the_analyzer(text):
+    tokens = [(t.pos, t.text, t.startchar, t.endchar) for t in IndonesianAnalyzer()(text, positions=True, chars=True)]
+    for size in (2, 3):
+        for i in range(len(tokens) - size + 1):
+            window = tokens[i:i + size]
+            phrase = (tuple(t[1] for t in window), tuple(t[0] - window[0][0] for t in window))
+            spans = [(s, e) for s, e, _ in find_matches(text, MatchSpec(phrases=(phrase,)))]
+            assert (window[0][2], window[-1][3]) in spans or any(s <= window[0][2] and window[-1][3] <= e for s, e in spans)
