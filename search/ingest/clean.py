@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 # Characters that are layout, never text: zero-width marks and the byte-order mark.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_MARKS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
@@ -34,24 +35,27 @@ _FURNITURE_LINE = re.compile(
     r"|(?:dapatkan|ikuti|follow|gabung|join|bagikan|share|sebarkan|yuk)\b.{0,120}\b(?:google news|whatsapp|telegram|instagram|twitter|facebook|tiktok|youtube|channel|saluran|kanal|media sosial|linkedin|line)\b.*"
     r"|(?:share|bagikan|sebarkan)\s*(?:artikel|berita|ini)?\s*:?\s*"
     r"|(?:(?:facebook|twitter|whatsapp|telegram|line|email|e-mail|copy link|salin tautan|linkedin|pinterest|google\+|\d+\s*shares?)\W*){2,}"
-    r"|(?:copyright|\(c\)|©).{0,120}|hak cipta dilindungi.{0,80}|.{0,80}\ball rights reserved\b.{0,40}"
+    r"|(?:copyright|\(c\)|©).{0,120}|hak cipta dilindungi.{0,80}"
     r"|disclaimer\s*:.*|artikel ini (?:telah )?(?:tayang|terbit|dimuat) (?:di|pada|sebelumnya)\b.*"
-    r"|.{0,60}\bdilihat \d[\d.,]* kali\W*|home\s*>.*|informasi pemasangan iklan.*|.{0,60}\[at\].{0,60}"
+    r"|home\s*>.*|informasi pemasangan iklan.*"
     r"|\W*" + _DAY + r"?\W*\d{1,2}\s*[-/. ]\s*(?:\d{1,2}|" + _MONTH + r")\s*[-/. ,]\s*\d{2,4}(?:\W+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*(?:wib|wita|wit|gmt[+\d]*)?\W*"
     r"|[\W_]*|\W*\d{1,2}\W*"  # separators, stray list numbers: "* * *", "---", "–"
     r"|[\[(]\s*[a-z]{2,5}\s*[\])]"  # editor initials "(ard)", "[sau]"
-    r"|[\[(]\s*[\w.]{1,8}(?:\s*-\s*[\w.]{1,8})?(?:\s*/\s*[\w.]{1,8}(?:\s*-\s*[\w.]{1,8})?)+\s*[\])]"  # "(kpl/pur/tch)", "(Uu. H - RF / I015)"
+    r"|[\[(]\s*[\w.]{1,8}(?: [\w.]{1,4})?(?:\s*-\s*[\w.]{1,8})?(?:\s*/\s*[\w.]{1,8}(?:\s*-\s*[\w.]{1,8})?)+\s*[\])]"  # "(kpl/pur/tch)", "(Uu. H - RF / I015)"
     r")$",
     re.IGNORECASE,
 )
 # Credit lines ("Editor: Ade Marboen", "| Penulis | : Nabilla Tashandra |"): furniture only when short
 # enough to be a name, not a sentence that happens to start with the word.
 _CREDIT_LINE = re.compile(
-    r"^\|?\s*(?:pewarta|penulis|reporter|editor|penyunting|redaktur|fotografer|kontributor|sumber foto|foto|video|produser|"
-    r"writer|author|photographer|laporan wartawan|wartawan)\s*\|?\s*:\s*[^.!?]{0,70}\|?\s*$",
+    r"^\|?\s*(?:pewarta|penulis|penerjemah|reporter|editor|penyunting|redaktur|fotografer|kontributor|sumber foto|foto|video|"
+    r"produser|writer|author|photographer|laporan wartawan|wartawan)\s*\|?\s*:\s*[^!?]{0,70}\|?\s*$",
     re.IGNORECASE,
 )
-_CREDIT_WORDS_MAX = 12
+_CREDIT_WORDS_MAX = 9
+# Short lines that are furniture wherever the tell-tale words sit in them.
+_FURNITURE_SHORT_LINE = re.compile(r"\ball rights reserved\b|\bdilihat \d[\d.,]* kali\b|\[at\]", re.IGNORECASE)
+_SHORT_LINE_CHARS = 120
 _FURNITURE_CHARS_MAX = 300
 
 # Furniture glued inside a paragraph (flattened scrapes): removed wherever it appears.
@@ -64,10 +68,13 @@ _CREDIT_TAIL = re.compile(
     r"(?:(?:COPYRIGHT|Copyright|Hak cipta)?\s*©\s*[^.!?]{0,40})?$"
     r"|(?:COPYRIGHT|Copyright)?\s*©\s*[A-Za-z. ]{0,30}\d{4}[^.!?]{0,30}$",
 )
-_LINK_LINE = re.compile(r"^(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*:|^(?:baca|lihat|simak|tonton|saksikan)[ _]+(?:juga|pula)\b", re.IGNORECASE)
+_LINK_LINE = re.compile(r"^[\[(]?\s*(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*(?P<colon>:)?", re.IGNORECASE)
+_LINK_WORDS_MAX_WITHOUT_COLON = 16
 _CREDIT_TAIL_CHARS = 240
 _BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+# The space between two sentences (the punctuation stays with the sentence it ends).
+_SENTENCE_GAP = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 # Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
 _SENTENCE_STARTERS = frozenset(
     "dia ia mereka kami kita saya aku ini itu hal menurut sementara selain sebelumnya kemudian namun tetapi "
@@ -85,7 +92,11 @@ def clean_text(text: str) -> str:
     """Return the article body without furniture and repeated passages, paragraphs separated by a blank line."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
+    # Scanning for a few characters is much cheaper than running a substitution over every article.
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _LINE_BREAKS.sub("\n", text)
+    if any(mark in text for mark in _INVISIBLE_MARKS):
+        text = _INVISIBLE.sub("", text)
     paragraphs: list[str] = []
     seen_paragraphs: set[str] = set()
     seen_sentences: set[str] = set()
@@ -117,10 +128,14 @@ def clean_line(line: str) -> str:
     original = line
     if "SCROLL" in line or "ADVERTISEMENT" in line or "ambas" in line:
         line = _INLINE_FURNITURE.sub(" ", line).strip()
-    if "©" in line or ":" in line:
-        line = _strip_credit_tail(line)
-    if ":" in line and ("aca" in line or "ihat" in line or "imak" in line):
-        line = _strip_inline_links(line)
+    for _ in range(3):  # a credit may sit before a link and a link before a credit: strip until stable
+        before = line
+        if "©" in line or ":" in line:
+            line = _strip_credit_tail(line)
+        if ":" in line and ("aca" in line or "ihat" in line or "imak" in line or "ACA" in line):
+            line = _strip_inline_links(line)
+        if line == before:
+            break
     if "- -" in line:
         line = _DASHES.sub("-", line)
     line = " ".join(line.split())
@@ -135,9 +150,13 @@ def is_furniture(line: str) -> bool:
         return False  # furniture is short; most paragraphs skip the patterns altogether
     if _FURNITURE_LINE.match(line):
         return True
-    if _LINK_LINE.match(line):
+    if len(line) <= _SHORT_LINE_CHARS and _FURNITURE_SHORT_LINE.search(line):
+        return True
+    link = _LINK_LINE.match(line)
+    if link and (link.group("colon") or re.match(r"^[\[(]?\s*\w+[ _]+(?:juga|pula)\b", line, re.IGNORECASE)):
         # A "Baca juga" link line; a long one is running text that starts with a link (handled inline).
-        return len(line.split()) <= _TITLE_WORDS_MAX + 3
+        words = len(line.split())
+        return words <= (_TITLE_WORDS_MAX + 3 if link.group("colon") else _LINK_WORDS_MAX_WITHOUT_COLON)
     return bool(_CREDIT_LINE.match(line)) and len(line.split()) <= _CREDIT_WORDS_MAX
 
 
@@ -173,8 +192,9 @@ def _strip_inline_links(line: str) -> str:
 
 def _headline_end(words: list[str]) -> int | None:
     """Return how many words of `words` are the linked headline, or None when that cannot be told."""
-    if len(words) <= _TITLE_WORDS_MAX and not _SENTENCE_END.search(" ".join(words)):
-        return len(words)  # the link is the tail of the paragraph
+    tail = " ".join(words)
+    if len(words) <= _TITLE_WORDS_MAX and not _SENTENCE_END.search(tail) and not tail.endswith("."):
+        return len(words)  # the link is the tail of the paragraph (headlines end without a full stop)
     seen_lower = False
     for i, word in enumerate(words[:_TITLE_WORDS_MAX]):
         if i >= 2 and word[:1].isupper() and seen_lower:
@@ -195,7 +215,10 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
     """Return the paragraph without runs of sentences the article already had (a body pasted twice)."""
     sentences = _split_sentences(line)
     keys = [_key(s) for s in sentences]
-    repeated = [k in seen and k.count(" ") >= 2 for k in keys]
+    repeated = []
+    for k in keys:  # a sentence also repeats one earlier in the same paragraph (a body pasted twice, flattened)
+        repeated.append(k in seen and k.count(" ") >= 2)
+        seen.add(k)
     keep: list[str] = []
     for i, sentence in enumerate(sentences):
         run = repeated[i] and ((i > 0 and repeated[i - 1]) or (i + 1 < len(sentences) and repeated[i + 1]))
@@ -203,7 +226,6 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
         if run or long_single:
             continue
         keep.append(sentence)
-    seen.update(keys)
     if len(keep) == len(sentences):
         return line
     return " ".join(keep)
@@ -211,13 +233,7 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
 
 def _split_sentences(line: str) -> list[str]:
     """Return the sentences of a paragraph, each with its closing punctuation."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(line):
-        parts.append(line[start: match.end()].strip())
-        start = match.end()
-    parts.append(line[start:].strip())
-    return [p for p in parts if p]
+    return [part for part in _SENTENCE_GAP.split(line) if part]
 
 
 def _key(text: str) -> str:
