@@ -107,10 +107,15 @@ def warta_articles(warta_index_dir: str | Path) -> Iterator[dict]:
 
 
 def warta_index_fingerprint(warta_index_dir: str | Path) -> dict:
-    """Return what identifies one state of a Warta index: its generation and document count."""
+    """Return what identifies one state of a Warta index: generation, document count, commit files.
+
+    The table-of-contents files are rewritten at every commit, so a rebuilt index with the same
+    generation and count still differs by their modification times.
+    """
     ix = whoosh_index.open_dir(warta_index_dir)
+    tocs = sorted([p.name, p.stat().st_mtime_ns] for p in Path(warta_index_dir).glob("*.toc"))
     return {"source": str(Path(warta_index_dir).resolve()), "generation": ix.latest_generation(),
-            "documents": ix.doc_count()}
+            "documents": ix.doc_count(), "commits": tocs}
 
 
 def baseline_dir(warta_index_dir: str | Path, baseline: Baseline, parent: str | Path | None = None) -> Path:

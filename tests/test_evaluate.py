@@ -158,3 +158,24 @@ def test_run_all_skips_cleanly_without_data(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "data not found at" in result.stdout and "skipping" in result.stdout
+
+
+def test_baseline_is_rebuilt_when_the_warta_index_is_rebuilt_from_other_articles(tmp_path, articles_file):
+    from search.indexer import build
+
+    parent = tmp_path / "baselines"
+    warta_dir, _ = ensure_warta_index([articles_file], tmp_path / "ix")
+    with BaselineSearcher(ensure_baseline(warta_dir, NOSTEM, parent)) as searcher:
+        assert searcher.search("banjir") == ["banjir-bekasi"]
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n".join(json.dumps({"id": f"gempa-{n}", "title": "Gempa", "content": f"Gempa nomor {n}."})
+                               for n in range(3)) + "\n", encoding="utf-8")
+    import shutil
+    import time
+
+    shutil.rmtree(warta_dir)
+    time.sleep(0.01)
+    build([other], warta_dir)  # same generation and article count, other articles
+    with BaselineSearcher(ensure_baseline(warta_dir, NOSTEM, parent)) as searcher:
+        assert searcher.search("banjir") == []
+        assert len(searcher.search("gempa")) == 3
