@@ -61,15 +61,18 @@ def extract_article(html: bytes | str, url: str | None = None, fallback_date: st
             document = generous
     if document is None or not (document.text or "").strip():
         return None
+    content = _trim_edges(_drop_before_headline(document.text, document.title or ""))
+    if not content.strip():
+        return None
     head = html[:200_000] if isinstance(html, str) else html[:200_000].decode("utf-8", "replace")
     metas = _meta_tags(head)
     page_url = document.url or url
     title = strip_site_name(document.title or "", document.sitename, page_url)
     fields: dict = {
         "title": title,
-        "content": _trim_edges(_drop_before_headline(document.text, title)),
+        "content": content,
         "url": page_url,
-        "date": _published(metas) or document.date or fallback_date,
+        "date": _published(metas) or document.date or _date_in_page(html) or fallback_date,
         "source": source_from_url(page_url) or source_from_site_name(document.sitename),
         "category": _category(metas, document.categories),
     }
@@ -87,6 +90,8 @@ def _extract(trafilatura, html, url, favor_precision: bool):
         return trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_images=False,
             include_links=False, favor_precision=favor_precision, prune_xpath=_PRUNE_XPATH,
+            # No guessing from copyright years or "latest" lists: a missing date beats a wrong one.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # trafilatura raises assorted parser errors on broken markup: treat as no article
         return None
@@ -114,6 +119,19 @@ def _published(metas: dict[str, str]) -> str | None:
         if value and parse_date(value) is not None:
             return value
     return None
+
+
+def _date_in_page(html: bytes | str) -> str | None:
+    """Return a date the page shows in its text (htmldate's wider search), unless it is only a copyright year."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(html, extensive_search=True, original_date=True)
+    except Exception:  # htmldate fails in assorted ways on broken markup: no date then
+        return None
+    if not found or found.endswith("-01-01"):
+        return None  # 1 January is what a bare "© 2017" turns into; too likely to be wrong
+    return found
 
 
 def _category(metas: dict[str, str], categories: list[str] | None) -> str | None:

@@ -15,7 +15,7 @@ def read_warc(path: Path) -> Iterator[RawRecord | Rejection]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    number = 0
+    number = pages = 0
     with open(path, "rb") as stream:
         try:
             records = ArchiveIterator(stream, arc2warc=True)
@@ -23,13 +23,20 @@ def read_warc(path: Path) -> Iterator[RawRecord | Rejection]:
                 number += 1
                 item = _page(path, number, record)
                 if item is not None:
+                    pages += 1
                     yield item
         except ArchiveLoadFailed as exc:
             yield Rejection(f"{path}#{number + 1}", f"archive cannot be read from this record on ({exc.msg}); "
                             "the records before it were read")
+            return
         except (OSError, EOFError, ValueError) as exc:
             yield Rejection(f"{path}#{number + 1}", f"archive cannot be read from this record on ({exc}); "
                             "the file may be truncated")
+            return
+    if number == 0:
+        yield Rejection(str(path), "no WARC records found: the file is empty or not a web archive")
+    elif pages == 0:
+        yield Rejection(str(path), f"none of the archive's {number} records is an HTML page, so it holds no articles")
 
 
 def _page(path: Path, number: int, record) -> RawRecord | Rejection | None:

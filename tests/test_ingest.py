@@ -1,0 +1,362 @@
+"""Readers: every supported format, folders, and broken inputs that must become rejections, never crashes."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from search.documents import to_article
+from search.ingest import RawRecord, Rejection, read_inputs
+
+BODY = ("Kebakaran hutan kembali melanda Provinsi Riau pada Selasa. Petugas pemadam kebakaran menembakkan air dari "
+        "helikopter ke titik api yang terus meluas di tiga kecamatan.")
+BODY2 = "Warga diminta menjauhi lokasi kebakaran dan memakai masker karena asap tebal menyelimuti permukiman sejak pagi."
+URL = "https://regional.kompas.com/read/2017/03/02/10000000/kebakaran-hutan-riau"
+
+PAGE = f"""<!DOCTYPE html>
+<html lang="id"><head>
+<meta charset="utf-8">
+<title>Kebakaran Hutan Melanda Riau - Kompas.com</title>
+<meta property="og:site_name" content="KOMPAS.com">
+<meta property="og:url" content="{URL}">
+<link rel="canonical" href="{URL}">
+<meta property="article:published_time" content="2017-03-02T10:15:00+07:00">
+<meta property="article:section" content="Regional">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/nasional">Nasional</a></li><li><a href="/regional">Regional</a></li></ul></nav>
+<div class="share"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">WhatsApp</a></div>
+<article>
+<h1>Kebakaran Hutan Melanda Riau</h1>
+<p>{BODY}</p>
+<p>Baca juga: Banjir Merendam Bekasi Lagi</p>
+<p>{BODY2}</p>
+<p>Kepala Badan Penanggulangan Bencana Daerah Riau mengatakan status siaga darurat diperpanjang selama dua pekan
+ke depan, sambil menunggu hujan yang diperkirakan turun pada akhir bulan ini.</p>
+</article>
+<div class="related"><h3>Berita Terkait</h3><ul>
+<li><a href="/a">Gempa Guncang Maluku, Warga Panik Berhamburan Keluar Rumah</a></li>
+<li><a href="/b">Harga Cabai Naik Menjelang Lebaran di Pasar Induk</a></li>
+</ul></div>
+<footer>Copyright © 2017 Kompas Cyber Media. All Rights Reserved.</footer>
+</body></html>"""
+
+
+def read_all(*paths) -> list[RawRecord | Rejection]:
+    return list(read_inputs(paths))
+
+
+def records(items) -> list[RawRecord]:
+    return [i for i in items if isinstance(i, RawRecord)]
+
+
+def rejections(items) -> list[Rejection]:
+    return [i for i in items if isinstance(i, Rejection)]
+
+
+# --- JSON --------------------------------------------------------------------------------------------
+
+def test_jsonl_plain_and_gzip(tmp_path):
+    rows = [{"id": "a", "title": "A", "content": BODY}, {"id": "b", "title": "B", "content": BODY2}]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n"
+    (tmp_path / "a.jsonl").write_text(text, encoding="utf-8")
+    with gzip.open(tmp_path / "b.ndjson.gz", "wt", encoding="utf-8") as handle:
+        handle.write(text)
+    for name in ("a.jsonl", "b.ndjson.gz"):
+        items = read_all(tmp_path / name)
+        assert [r.fields["id"] for r in records(items)] == ["a", "b"]
+        assert [r.origin for r in items] == [f"{tmp_path / name}:1", f"{tmp_path / name}:2"]
+
+
+def test_broken_jsonl_lines_are_rejected_with_line_numbers(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_bytes(
+        json.dumps({"title": "Baik", "content": BODY}).encode() + b"\n"
+        + b'{"title": "Rusak", "content": "tanpa penutup\n'
+        + b'{"title": "Bukan UTF-8", "content": "caf\xe9 \xff"}\n'
+        + b'["bukan", "objek"]\n'
+        + json.dumps({"title": "Baik lagi", "content": BODY2}).encode() + b"\n"
+    )
+    items = read_all(path)
+    assert [r.fields["title"] for r in records(items)] == ["Baik", "Baik lagi"]
+    bad = {r.origin: r.reason for r in rejections(items)}
+    assert set(bad) == {f"{path}:2", f"{path}:3", f"{path}:4"}
+    assert "malformed JSON" in bad[f"{path}:2"]
+    assert "UTF-8" in bad[f"{path}:3"]
+    assert "object" in bad[f"{path}:4"]
+    assert all(r.raw for r in rejections(items))
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path):
+    path = tmp_path / "cut.jsonl.gz"
+    whole = gzip.compress(("\n".join(json.dumps({"content": f"{BODY} {i}"}) for i in range(200)) + "\n").encode())
+    path.write_bytes(whole[: len(whole) // 2])
+    items = read_all(path)
+    assert records(items), "records before the cut are kept"
+    assert isinstance(items[-1], Rejection) and "compressed file ends too early" in items[-1].reason
+
+
+@pytest.mark.parametrize("payload, count", [
+    ({"title": "Satu", "content": BODY}, 1),
+    ([{"title": "Satu", "content": BODY}, {"title": "Dua", "content": BODY2}], 2),
+    ({"articles": [{"title": "Satu", "content": BODY}, {"title": "Dua", "content": BODY2}]}, 2),
+])
+def test_json_file_with_object_or_array(tmp_path, payload, count):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    assert len(records(read_all(path))) == count
+
+
+def test_json_array_items_that_are_not_objects_are_rejected(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps([{"content": BODY}, "teks lepas", 3]), encoding="utf-8")
+    items = read_all(path)
+    assert len(records(items)) == 1
+    assert [r.origin for r in rejections(items)] == [f"{path}#2", f"{path}#3"]
+
+
+def test_malformed_json_file_is_one_rejection(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('[{"content": "a"}, {"content": ]', encoding="utf-8")
+    (item,) = read_all(path)
+    assert isinstance(item, Rejection) and "malformed JSON" in item.reason
+
+
+def test_json_lines_under_a_json_name(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"content": BODY}) + "\n" + json.dumps({"content": BODY2}) + "\n", encoding="utf-8")
+    assert len(records(read_all(path))) == 2
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+def test_csv_with_indonesian_headers_bom_and_semicolons(tmp_path):
+    path = tmp_path / "berita.csv"
+    text = ("\ufeffJudul;Isi;Tanggal;Tautan;Kategori\n"
+            f'Kebakaran Riau;"{BODY}\n\n{BODY2}";Selasa, 21 Okt 2025 20:43 WIB;{URL};Regional\n'
+            f'"Banjir; Bekasi";Banjir merendam Bekasi.;21/10/2025;https://news.detik.com/d-1/banjir;Nasional\n')
+    path.write_text(text, encoding="utf-8")
+    items = read_all(path)
+    assert not rejections(items)
+    first, second = records(items)
+    assert first.origin == f"{path}:2" and second.origin == f"{path}:5"  # the row that started on line 2 spans 3 lines
+    article = to_article(first.fields)
+    assert article.title == "Kebakaran Riau"
+    assert article.content == BODY + "\n\n" + BODY2
+    assert article.date.isoformat() == "2025-10-21T20:43:00+07:00"
+    assert (article.source, article.category) == ("kompas", "regional")
+    assert to_article(second.fields).title == "Banjir; Bekasi"
+
+
+def test_tsv_gz_and_huge_fields(tmp_path):
+    path = tmp_path / "berita.tsv.gz"
+    huge = " ".join([BODY] * 2000)  # ~300 KB, beyond the csv module's default field limit
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(f"title\tcontent\nPanjang\t{huge}\n")
+    (record,) = read_all(path)
+    assert isinstance(record, RawRecord) and len(record.fields["content"]) == len(huge)
+
+
+def test_csv_wrong_column_count_rejected_with_line(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(f"judul,isi\nBaik,{BODY}\nRusak,satu,dua\n\nBaik lagi,{BODY2}\n", encoding="utf-8")
+    items = read_all(path)
+    assert [r.fields["judul"] for r in records(items)] == ["Baik", "Baik lagi"]
+    (bad,) = rejections(items)
+    assert bad.origin == f"{path}:3" and "3 columns but the header has 2" in bad.reason
+
+
+def test_csv_in_cp1252_is_read_with_a_note(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"judul,isi\nCafé “Kopi”,{BODY}\n".encode("cp1252"))
+    (record,) = read_all(path)
+    assert record.fields["judul"] == "Café “Kopi”"
+    assert record.notes and "cp1252" in record.notes[0] and "UTF-8" in record.notes[0]
+
+
+def test_csv_without_a_text_column_says_which_columns_it_found(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("nama,umur\nBudi,30\n", encoding="utf-8")
+    (item,) = read_all(path)
+    assert isinstance(item, Rejection) and "nama, umur" in item.reason and "isi" in item.reason
+
+
+def test_csv_with_nul_bytes(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"judul,isi\nA\x00,{BODY}\n".encode())
+    (record,) = read_all(path)
+    assert record.fields["judul"] == "A"
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+def test_html_page_main_text_and_metadata(tmp_path):
+    path = tmp_path / "halaman.html"
+    path.write_text(PAGE, encoding="utf-8")
+    (record,) = read_all(path)
+    article = to_article(record.fields)
+    assert article.title == "Kebakaran Hutan Melanda Riau"
+    assert article.url == URL
+    assert article.date.isoformat() == "2017-03-02T10:15:00+07:00"
+    assert article.source == "kompas"
+    assert article.category == "regional"
+    assert article.content.startswith(BODY)
+    assert BODY2 in article.content
+    for junk in ("Gempa Guncang Maluku", "Harga Cabai", "Baca juga", "Facebook", "Copyright", "Home", "Nasional"):
+        assert junk not in article.content
+
+
+def test_html_and_jsonl_copies_of_one_article_share_an_id(tmp_path):
+    (tmp_path / "halaman.htm").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text(json.dumps({"title": "x", "content": BODY, "url": URL.replace("https", "http")}) + "\n")
+    ids = {to_article(r.fields).id for r in records(read_all(tmp_path))}
+    assert len(ids) == 1
+
+
+def test_html_without_article_text_is_rejected(tmp_path):
+    path = tmp_path / "kosong.html"
+    path.write_text("<html><head><title>Indeks</title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    (item,) = read_all(path)
+    assert isinstance(item, Rejection) and "no article text" in item.reason
+
+
+# --- text --------------------------------------------------------------------------------------------
+
+def test_scraped_text_with_header(tmp_path):
+    path = tmp_path / "detik_scraped.txt"
+    path.write_text(f"URL: https://finance.detik.com/berita/d-1/rupiah-loyo\nTANGGAL: 4/24/2025 10:59\n"
+                    f"JUDUL: Rupiah Lagi Loyo\n\n{BODY}\nSCROLL TO CONTINUE WITH CONTENT\n{BODY2}\n\n"
+                    "Simak juga Video: Singapura Masih Investor Terbesar\n", encoding="utf-8")
+    (record,) = read_all(path)
+    article = to_article(record.fields)
+    assert article.title == "Rupiah Lagi Loyo"
+    assert article.date.isoformat() == "2025-04-24T10:59:00+07:00"
+    assert article.source == "detik"
+    assert article.content == BODY + "\n\n" + BODY2
+
+
+def test_seed_style_text_file(tmp_path):
+    path = tmp_path / "seed.txt"
+    path.write_text("Kim Jong-un Inspeksi Pabrik Senjata\nloading...\nA\nA\nA\n"
+                    f"{BODY}\n{BODY2}\n{BODY}\n{BODY2}", encoding="utf-8")
+    (record,) = read_all(path)
+    article = to_article(record.fields)
+    assert article.title == "Kim Jong-un Inspeksi Pabrik Senjata"
+    assert article.content == BODY + "\n\n" + BODY2
+    assert article.id.startswith("c-")
+
+
+def test_single_paragraph_text_has_no_title_line(tmp_path):
+    path = tmp_path / "satu.txt"
+    path.write_text(BODY, encoding="utf-8")
+    (record,) = read_all(path)
+    assert "title" not in record.fields and record.fields["content"] == BODY
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "no article text"),
+    (b"   \n\n", "no article text"),
+    (b"URL: https://x.com/a\nJUDUL: Hanya judul\n", "no article text"),
+    (b"\x00\x01\x02binary", "binary"),
+])
+def test_empty_or_binary_text_files_are_rejected(tmp_path, content, reason):
+    path = tmp_path / "x.txt"
+    path.write_bytes(content)
+    (item,) = read_all(path)
+    assert isinstance(item, Rejection) and reason in item.reason
+
+
+def test_text_file_in_latin1_is_read_with_a_note(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes("Judul Café\nIsi berita tentang café di Bandung.".encode("latin-1"))
+    (record,) = read_all(path)
+    assert record.fields["title"] == "Judul Café" and record.notes
+
+
+# --- WARC --------------------------------------------------------------------------------------------
+
+def write_warc(path: Path, pages: list[tuple[str, bytes, str]]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
+        for uri, body, content_type in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers,
+                                               warc_headers_dict={"WARC-Date": "2024-05-01T08:00:00Z"})
+            writer.write_record(record)
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_warc_html_responses_become_articles(tmp_path, name):
+    undated = PAGE.replace('<meta property="article:published_time" content="2017-03-02T10:15:00+07:00">', "")
+    undated = undated.replace(URL, "").replace('<link rel="canonical" href="">', "").replace('<meta property="og:url" content="">', "")
+    path = tmp_path / name
+    write_warc(path, [
+        (URL, PAGE.encode(), "text/html; charset=utf-8"),
+        ("https://www.antaranews.com/berita/1/x", undated.encode(), "text/html"),
+        ("https://www.antaranews.com/logo.png", b"\x89PNG...", "image/png"),
+    ])
+    items = read_all(path)
+    assert not rejections(items)
+    first, second = (to_article(r.fields) for r in records(items))
+    assert first.url == URL and first.date.isoformat() == "2017-03-02T10:15:00+07:00"
+    assert second.url == "https://www.antaranews.com/berita/1/x" and second.source == "antaranews"
+    assert second.date.isoformat() == "2024-05-01T08:00:00+00:00"  # only the crawl date was known
+    assert records(items)[1].fields["date_is_crawl_time"] is True
+    assert [r.origin for r in items] == [f"{path}#1", f"{path}#2"]
+
+
+def test_corrupt_warc_is_rejected_not_raised(tmp_path):
+    path = tmp_path / "rusak.warc.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00garbage that is not a warc")
+    items = read_all(path)
+    assert items and all(isinstance(i, Rejection) for i in items)
+
+
+# --- folders, dispatch -------------------------------------------------------------------------------
+
+def test_folder_mix_in_sorted_order_with_unsupported_reported(tmp_path):
+    folder = tmp_path / "arsip"
+    (folder / "b" / "c").mkdir(parents=True)
+    (folder / "a.jsonl").write_text(json.dumps({"content": BODY}) + "\n", encoding="utf-8")
+    (folder / "b" / "halaman.html").write_text(PAGE, encoding="utf-8")
+    (folder / "b" / "c" / "teks.txt").write_text("Judul\n" + BODY2, encoding="utf-8")
+    (folder / "b" / "data.csv").write_text(f"judul,isi\nX,{BODY}\n", encoding="utf-8")
+    (folder / "gambar.png").write_bytes(b"\x89PNG\r\n")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    (folder / "tanpa_akhiran").write_text(json.dumps({"content": BODY2}) + "\n", encoding="utf-8")
+    items = read_all(folder)
+    origins = [Path(i.origin.split(":")[0].split("#")[0]).name for i in items]
+    assert origins == ["a.jsonl", "teks.txt", "data.csv", "halaman.html", "gambar.png", "tanpa_akhiran"]  # b/c/ < b/data
+    (unsupported,) = rejections(items)
+    assert unsupported.origin.endswith("gambar.png") and "unsupported file type" in unsupported.reason
+
+
+def test_missing_path_is_a_rejection(tmp_path):
+    (item,) = read_all(tmp_path / "tidak-ada.jsonl")
+    assert isinstance(item, Rejection) and "no such file" in item.reason
+
+
+def test_any_mix_of_paths_every_record_accounted(tmp_path):
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(json.dumps({"content": BODY}) + "\n{rusak\n" + json.dumps({"content": ""}) + "\n")
+    html = tmp_path / "b.html"
+    html.write_text(PAGE, encoding="utf-8")
+    items = read_all(jsonl, html, tmp_path / "hilang.csv")
+    assert len(items) == 5
+    outcomes = []
+    for item in items:
+        if isinstance(item, Rejection):
+            outcomes.append("rejected")
+            continue
+        try:
+            to_article(item.fields)
+            outcomes.append("article")
+        except Exception as exc:  # RejectedRecord only
+            assert type(exc).__name__ == "RejectedRecord"
+            outcomes.append("rejected")
+    assert outcomes == ["article", "rejected", "rejected", "article", "rejected"]
