@@ -28,11 +28,33 @@ _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth 
 # after trying ~40 regex rules three times. Checking this first skips it for most of a vocabulary.
 _MAY_HAVE_AFFIX = re.compile(r"^(?:di|ke|se|be|te|me|pe|ku|ka|er)|-|(?:i|an|is|isme|lah|kah|tah|pun|ku|mu|nya)$")
 
+# Bump when the code's rules change how words become terms (the lexicon files are hashed anyway).
+_RULES_VERSION = "2"
+
 # Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
 # (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
 # uses a real infix (gemetar, gerigi); so they are switched off.
 _INFIX_RULES = ("DisambiguatorPrefixRule37", "DisambiguatorPrefixRule38",
                 "DisambiguatorPrefixRule39", "DisambiguatorPrefixRule40")
+
+
+_LEXICON_FILES = ("stopwords.txt", "not_stopwords.txt", "stem_corrections.txt", "protected.txt",
+                  "roots.txt", "not_roots.txt")
+
+
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """Return a short hash of everything that decides index terms: the lexicon files and the rules.
+
+    An index records it when built; if it differs when the index is opened, the index's terms no
+    longer match what queries produce, and it should be rebuilt (warta index --rebuild).
+    """
+    import hashlib
+
+    digest = hashlib.sha1(_RULES_VERSION.encode())
+    for name in _LEXICON_FILES:
+        digest.update(resources.files("search.lexicon").joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _lexicon_lines(name: str) -> list[str]:
@@ -100,22 +122,92 @@ def _sastrawi_stemmer():
     """Return Sastrawi's per-word stemmer with our dictionary and rules, built once per process."""
     global _sastrawi
     if _sastrawi is None:
-        from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-        from Sastrawi.Stemmer.Stemmer import Stemmer
-        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-        roots = {w for w in StemmerFactory().get_words() if w}
-        roots -= _lexicon_words("not_roots.txt")
-        roots |= _lexicon_words("roots.txt")
-        stemmer = Stemmer(ArrayDictionary(sorted(roots)))
-        provider = stemmer.visitor_provider
-        provider.prefix_visitors = [
-            visitor for visitor in provider.prefix_visitors
-            if not any(type(rule).__name__.startswith(_INFIX_RULES)
-                       for rule in getattr(visitor, "disambiguators", ()))
-        ]
-        _sastrawi = stemmer
+        _sastrawi = _new_stemmer()
     return _sastrawi
+
+
+def _new_stemmer(fast: bool = True):
+    """Return a Sastrawi stemmer with our dictionary, without infix rules; `fast` swaps in plain
+    string bookkeeping and prefix checks (same results, see tests) for Sastrawi's regex one."""
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    roots = {w for w in StemmerFactory().get_words() if w}
+    roots -= _lexicon_words("not_roots.txt")
+    roots |= _lexicon_words("roots.txt")
+    stemmer = Stemmer(ArrayDictionary(sorted(roots)))
+    provider = stemmer.visitor_provider
+    provider.prefix_visitors = [
+        visitor for visitor in provider.prefix_visitors
+        if not any(type(rule).__name__.startswith(_INFIX_RULES)
+                   for rule in getattr(visitor, "disambiguators", ()))
+    ]
+    if fast:
+        provider.suffix_visitors = [_plain_removal(v) for v in provider.suffix_visitors]
+        provider.prefix_visitors = [_plain_removal(v) for v in provider.prefix_visitors]
+    return stemmer
+
+
+def _rule_prefix(rule_name: str) -> str | None:
+    """Return the two letters every word a Sastrawi prefix rule can match starts with (None: any).
+
+    Read off the rules' patterns: 1-5 be-/ber-, 6-9 and 35 te-/ter-, 10-19 me-, 20-34 and 36 pe-,
+    41 ku-, 42 kau-.
+    """
+    number = re.search(r"\d+", rule_name)
+    if number is None:
+        return None
+    number = int(number.group())
+    for prefix, numbers in (("be", range(1, 6)), ("te", (6, 7, 8, 9, 35)), ("me", range(10, 20)),
+                            ("pe", (*range(20, 35), 36)), ("ku", (41,)), ("ka", (42,))):
+        if number in numbers:
+            return prefix
+    return None
+
+
+def _plain_removal(visitor):
+    """Return the visitor with Sastrawi's regex bookkeeping replaced by plain string operations.
+
+    Sastrawi records each removed affix with re.sub(result, "", word): a fresh regex compiled from
+    every intermediate word, which costs most of its time and raises re.error on words such as
+    "*kami". Only [a-z-] words reach the stemmer, so str.replace gives the same removed part.
+    """
+    from Sastrawi.Stemmer.Context.Removal import Removal
+
+    affix_type = {"RemoveInflectionalParticle": "P", "RemoveInflectionalPossessivePronoun": "PP",
+                  "RemoveDerivationalSuffix": "DS", "RemovePlainPrefix": "DP"}.get(type(visitor).__name__)
+    if affix_type is not None:
+        remove = visitor.remove
+
+        def visit(context):
+            word = context.current_word
+            result = remove(word)
+            if result != word:
+                context.add_removal(Removal(visitor, word, result, word.replace(result, "", 1), affix_type))
+                context.current_word = result
+    elif hasattr(visitor, "disambiguators"):
+        disambiguators = visitor.disambiguators
+        prefix = _rule_prefix(type(disambiguators[0]).__name__) if disambiguators else None
+
+        def visit(context):
+            word = context.current_word
+            if prefix is not None and not word.startswith(prefix):
+                return  # every rule of this visitor starts with a prefix this word lacks
+            contains = context.dictionary.contains
+            result = None
+            for disambiguator in disambiguators:
+                result = disambiguator.disambiguate(word)
+                if contains(result):
+                    break
+            if result is None:
+                return
+            context.add_removal(Removal(visitor, word, result, word.replace(result, "", 1), "DP"))
+            context.current_word = result
+    else:
+        return visitor
+    visitor.visit = visit  # an attribute on this instance only: other Sastrawi users are untouched
+    return visitor
 
 
 def normalise(surface: str) -> str:

@@ -188,3 +188,25 @@ def test_cli_analyze_explains_each_word(runner, tmp_path):
                      ["Bekasi", "bekasi", "protected"], ["menulis", "tulis", "stemmed"]]
     plain = runner.invoke(main, ["analyze", "--index", str(tmp_path / "none"), "Perbankan di Bekasi"])
     assert plain.output.split() == ["bank", "bekasi"]
+
+
+def test_analysis_fingerprint_is_stable_and_short():
+    from search.analysis import analysis_fingerprint
+
+    assert analysis_fingerprint() == analysis_fingerprint()
+    assert len(analysis_fingerprint()) == 12
+
+
+def test_fast_sastrawi_bookkeeping_gives_sastrawis_results():
+    from pathlib import Path
+
+    gold = Path(__file__).parent / "data" / "stem_gold.txt"
+    words = [line.split()[0] for line in gold.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    words += ["menyelenggarakan", "mempertanggungjawabkan", "berkelanjutan", "pertanggungjawaban",
+              "keberlangsungan", "diperbolehkan", "memperjuangkan", "kauambil", "kusebut", "belajar",
+              "bermain-main", "tertawa-tawa", "menembak-nembak", "pelajaran", "terpercaya", "pemberdayaan"]
+    fast, reference = analysis._new_stemmer(fast=True), analysis._new_stemmer(fast=False)
+    for word in words:
+        if not analysis._NEEDS_NO_STEM.search(word):
+            assert fast.stem_word(word) == reference.stem_word(word), word
