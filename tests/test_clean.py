@@ -100,6 +100,18 @@ def test_inline_cleaning(raw, cleaned):
     assert clean_text(raw) == cleaned
 
 
+@pytest.mark.parametrize("raw, repaired", [
+    ("Nims CafÃ©, Jakarta", "Nims Café, Jakarta"),
+    ("â€œKutipanâ€\x9d kata dia", "“Kutipan” kata dia"),
+    ("SEOUL â€” Kim", "SEOUL — Kim"),
+    ("CafÃƒÂ© dua kali", "Café dua kali"),  # encoded twice over
+    ("Café, naïve, 20°C, Ã saja", "Café, naïve, 20°C, Ã saja"),  # real accents stay
+])
+def test_mojibake_is_repaired(raw, repaired):
+    assert clean_text(raw) == repaired
+    assert clean_title(raw) == repaired
+
+
 def test_published_text_is_otherwise_kept():
     text = "“Kami TIDAK setuju!” ujar Ketua DPR, Senin (27/3). Harga Rp 16.800 (naik 2,5%)."
     assert clean_text(text) == text
@@ -119,7 +131,7 @@ news_text = st.lists(
         st.sampled_from(BODY + ["loading...", "A", "Baca juga: X", "SCROLL TO CONTINUE WITH CONTENT", "- -", "",
                                 "Pewarta: A Editor: B", "(ard)", "© 2020", ". . .", "Baca juga: a b. C d"]),
         st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
-        st.text(alphabet="Aa bB.-:\n©([])\u00a0", max_size=40),
+        st.text(alphabet="Aa bB.-:\n©([])\u00a0ÃÂâ€©\x9d\x80", max_size=40),
     ),
     max_size=12,
 ).map(lambda parts: "\n".join(parts) if len(parts) % 2 else " ".join(parts))

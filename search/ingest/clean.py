@@ -12,6 +12,13 @@ import re
 # Characters that are layout, never text: zero-width marks and the byte-order mark.
 _INVISIBLE_MARKS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]")
+# UTF-8 read as cp1252 or latin-1: a lead byte (Â-ô) followed by continuation bytes, shown as
+# latin-1 controls or the cp1252 punctuation that sits at 0x80-0xBF.
+_CP1252_BYTES = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_CONTINUATION = "[\u0080-\u00bf" + "".join(sorted(_CP1252_BYTES)) + "]"
+_MOJIBAKE = re.compile(
+    "(?:[\u00c2-\u00df]" + _CONTINUATION + "|[\u00e0-\u00ef]" + _CONTINUATION + "{2}|[\u00f0-\u00f4]" + _CONTINUATION + "{3})+"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
@@ -92,6 +99,7 @@ def clean_text(text: str) -> str:
     """Return the article body without furniture and repeated passages, paragraphs separated by a blank line."""
     if not text:
         return ""
+    text = repair_mojibake(text)
     # Scanning for a few characters is much cheaper than running a substitution over every article.
     if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = _LINE_BREAKS.sub("\n", text)
@@ -160,8 +168,30 @@ def is_furniture(line: str) -> bool:
     return bool(_CREDIT_LINE.match(line)) and len(line.split()) <= _CREDIT_WORDS_MAX
 
 
+def repair_mojibake(text: str) -> str:
+    """Return the text with UTF-8 that was mis-decoded as cp1252/latin-1 ("CafÃ©", "â€œ") decoded properly."""
+    for _ in range(3):  # text encoded twice over needs one round per layer
+        if not _MOJIBAKE.search(text):
+            return text
+        repaired = _MOJIBAKE.sub(_redecode, text)
+        if repaired == text:
+            return text
+        text = repaired
+    return text
+
+
+def _redecode(match: re.Match) -> str:
+    run = match.group(0)
+    try:
+        raw = bytes(ord(ch) if ord(ch) < 256 else _CP1252_BYTES[ch] for ch in run)
+        return raw.decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return run  # not mojibake after all: leave the text as published
+
+
 def clean_title(title: str) -> str:
     """Return a one-line title with normalised spacing and dashes."""
+    title = repair_mojibake(title)
     title = _SPACES.sub(" ", _INVISIBLE.sub("", title.replace("\r", " ").replace("\n", " "))).strip()
     return _DASHES.sub("-", title) if "-" in title else title
 
