@@ -211,21 +211,20 @@ def eval_command(queries, qrels, index_dir, compare, baseline_dir, runs_dir, as_
         click.echo(markdown_table(results))
 
 
-def _serve_app(index_dir: str, host: str, port: int, threads: int) -> None:
+def _serve_app(index_dir: str, host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app on waitress (a production WSGI server) until interrupted."""
-    from waitress import serve
+    from web.serving import serve
 
-    from web import create_app
-
-    app = create_app({"INDEX": str(index_dir)})
-    click.echo(f"Serving the index at '{index_dir}' on http://{host}:{port}/ (Ctrl+C stops)")
-    serve(app, host=host, port=port, threads=threads, ident="warta")
+    click.echo(f"Serving the index at '{index_dir}'")
+    serve({"INDEX": str(index_dir)}, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
 
 
 serve_options = [
     click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface)."),
     click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."),
-    click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."),
+    click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads per process."),
+    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                 help="Processes sharing the port; one per CPU core serves the most searches."),
 ]
 
 
@@ -238,18 +237,18 @@ def with_serve_options(command):
 @main.command("serve")
 @index_option
 @with_serve_options
-def serve_command(index_dir, host, port, threads):
+def serve_command(index_dir, host, port, threads, workers):
     """Serve the search page and JSON API for an index (waitress)."""
     from search.index import Index
 
     Index.open(index_dir).close()  # fail now, with the fix, rather than on the first request
-    _serve_app(index_dir, host, port, threads)
+    _serve_app(index_dir, host, port, threads, workers)
 
 
 @main.command("demo")
 @index_option
 @with_serve_options
-def demo_command(index_dir, host, port, threads):
+def demo_command(index_dir, host, port, threads, workers):
     """Build an index from the bundled sample archive, then serve it."""
     from importlib.resources import as_file, files
 
@@ -259,7 +258,7 @@ def demo_command(index_dir, host, port, threads):
         summary = build([samples], index_dir)
     click.echo(f"Sample archive: indexed {summary.indexed}, updated {summary.updated}, "
                f"rejected {summary.rejected} into '{index_dir}' in {summary.seconds:.1f}s")
-    _serve_app(index_dir, host, port, threads)
+    _serve_app(index_dir, host, port, threads, workers)
 
 
 if __name__ == "__main__":

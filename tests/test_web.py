@@ -47,7 +47,8 @@ WEB_ARTICLES = [
      "source": "kompas", "category": "bencana"},
     {"id": "gempa-cianjur-detik", "title": "Gempa magnitudo 5,6 guncang Cianjur, ratusan rumah rusak",
      "content": "Gempa bumi magnitudo 5,6 mengguncang Cianjur, Jawa Barat, pada Senin siang. Ratusan rumah "
-                "rusak dan warga mengungsi ke lapangan. BMKG menyatakan gempa tidak berpotensi tsunami.",
+                "rusak dan warga mengungsi ke lapangan. BMKG menyatakan gempa tidak berpotensi tsunami. "
+                "Warga diminta tetap waspada.",
      "url": "https://news.detik.com/berita/d-3/gempa-cianjur", "date": "2022-11-21T14:30:00+07:00",
      "source": "detik", "category": "bencana"},
 ] + [
@@ -473,3 +474,33 @@ def test_demo_command_builds_the_sample_archive_and_serves_it(runner, served, tm
     client = served["app"].test_client()
     assert client.get("/").status_code == 200
     assert Index.open(demo_index).stats().documents >= 20
+
+
+def test_serve_with_worker_processes_answers_and_stops_cleanly(web_index):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "search", "serve", "--index", str(web_index),
+                               "--port", str(port), "--workers", "2", "--threads", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, answered = time.monotonic() + 30, []
+        while time.monotonic() < deadline and len(answered) < 6:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=banjir", timeout=10) as response:
+                    answered.append(response.status)
+            except OSError:
+                time.sleep(0.2)
+        assert answered == [200] * 6
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=20)[0]
+    assert server.returncode == 0, output
+    assert "with 2 worker processes" in output

@@ -1,6 +1,8 @@
 """The HTML pages: home, results, article, and the OpenSearch description."""
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
@@ -12,14 +14,26 @@ from web.markup import marked, paragraphs
 bp = Blueprint("views", __name__)
 
 
+# A results page has dozens of links (facets, chips, pages, hits); they are built by string
+# formatting from the app's root rather than one url_for() each, which cost more than the search.
+
 def search_url(state: search_params.SearchParams) -> str:
     """Return the results URL of a search state (every filter kept)."""
-    return url_for("views.search", **state.query_args())
+    args = state.query_args()
+    base = request.script_root + "/search"
+    return base + "?" + urlencode(args, doseq=True) if args else base
+
+
+def article_url(article_id: str, q: str | None = None) -> str:
+    """Return the article page URL, carrying the query whose matches it marks."""
+    url = request.script_root + "/articles/" + quote(article_id, safe="")
+    return url + "?" + urlencode({"q": q}) if q else url
 
 
 @bp.app_context_processor
 def template_globals():
-    return {"search_url": search_url, "max_query_length": current_app.config["MAX_QUERY_LENGTH"]}
+    return {"search_url": search_url, "article_url": article_url,
+            "max_query_length": current_app.config["MAX_QUERY_LENGTH"]}
 
 
 @bp.get("/")
