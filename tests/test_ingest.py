@@ -150,6 +150,15 @@ def test_csv_with_indonesian_headers_bom_and_semicolons(tmp_path):
     assert to_article(second.fields).title == "Banjir; Bekasi"
 
 
+def test_csv_delimiter_comes_from_the_header_when_bodies_are_long(tmp_path):
+    path = tmp_path / "x.csv"
+    body = "Satu, dua, tiga, empat; lima, enam. " * 4000  # commas everywhere, longer than the sniffing sample
+    path.write_text(f'judul;isi;sumber\nPanjang;"{body}";antaranews\nPendek;{BODY};detik\n', encoding="utf-8")
+    items = read_all(path)
+    assert not rejections(items)
+    assert [r.fields["sumber"] for r in records(items)] == ["antaranews", "detik"]
+
+
 def test_tsv_gz_and_huge_fields(tmp_path):
     path = tmp_path / "berita.tsv.gz"
     huge = " ".join([BODY] * 2000)  # ~300 KB, beyond the csv module's default field limit

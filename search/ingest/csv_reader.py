@@ -81,6 +81,16 @@ def _sniff_dialect(sample: str, path: Path) -> type[csv.Dialect] | csv.Dialect:
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".tsv", ".tab")):
         return csv.excel_tab
+    # The header names the columns we know, so it tells the delimiter more reliably than sniffing
+    # a sample that long quoted article bodies may cut in the middle.
+    first_line = sample.split("\n", 1)[0]
+    known = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
+    scores = {d: sum(_column_name(c) in known for c in next(csv.reader([first_line], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(scores, key=lambda d: scores[d])
+    if scores[best] >= 2 or (scores[best] == 1 and best in first_line):
+        dialect = csv.excel()
+        dialect.delimiter = best
+        return dialect
     head = sample[: sample.rfind("\n")] if "\n" in sample else sample  # never sniff a cut-off last line
     try:
         return csv.Sniffer().sniff(head, delimiters=_DELIMITERS)
