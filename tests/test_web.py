@@ -228,6 +228,18 @@ def test_empty_query_asks_for_words(client):
     assert "Type some words to search for" in text_of(response)
 
 
+def test_filters_without_words_browse_newest_first(client):
+    home = main_of(client.get("/"))
+    assert "/search?source=detik" in links(home)
+    html = main_of(client.get("/search?source=detik"))
+    assert re.search(r"\s3 results\b", html)
+    dates = re.findall(r'<time datetime="([\d-]+)"', html)
+    assert dates == sorted(dates, reverse=True)
+    assert set(re.findall(r'<span class="source">([^<]+)</span>', html)) == {"detik"}
+    data = client.get("/api/search?source=detik").get_json()
+    assert data["total"] == 3
+
+
 # -- bad input and hostile text ---------------------------------------------------------------------
 
 

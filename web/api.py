@@ -17,8 +17,9 @@ def search():
     """Return SearchResults as JSON; same parameters as the results page."""
     config = current_app.config
     state = search_params.parse(request.args, config["MAX_QUERY_LENGTH"], config["MAX_PAGE"])
-    if not state.q:
-        raise search_params.BadParameter("Missing query: pass the words to search as ?q=...")
+    if not state.q and not state.has_filters:
+        raise search_params.BadParameter("Missing query: pass the words to search as ?q=... "
+                                         "(or a filter such as ?source=... to browse)")
     per_page = _per_page(request.args.get("per_page"), config["PER_PAGE"])
     return jsonify(run_search(state, per_page).as_dict())
 

@@ -53,8 +53,9 @@ def search():
         # The box keeps what was typed (cut to the limit) so it can be corrected.
         kept = search_params.SearchParams(q=" ".join(raw_q.split())[:config["MAX_QUERY_LENGTH"]])
         return render_template("results.html", state=kept, results=None, error=str(exc)), 400
-    if not state.q:
+    if not state.q and not state.has_filters:
         return render_template("results.html", state=state, results=None, error=None)
+    # Filters without words browse the filtered archive, newest first.
     try:
         results = run_search(state, config["PER_PAGE"])
     except InvalidQuery as exc:
