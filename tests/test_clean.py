@@ -86,8 +86,11 @@ def test_short_repeated_lines_are_kept():
      "IHSG ditutup menguat, kata dia."),
     ("Kami dapat poin penuh, kata Widyantoro. Baca juga: Persiraja Banda Aceh taklukkan Sriwijaya FC 2-0Pewarta: Aldi "
      "SultanEditor: Irwan Suhirwandi COPYRIGHT © ANTARA 2023", "Kami dapat poin penuh, kata Widyantoro."),
-    ("Kalah dari Kalteng, kata dia. Baca juga: PSBS Biak kurang beruntung ketika takluk dari Kalteng Putra Pelatih yang "
-     "kerap disapa Wiwid itu senang.", "Kalah dari Kalteng, kata dia. Pelatih yang kerap disapa Wiwid itu senang."),
+    ("Polisi siaga, katanya. Baca juga: Operasi Zebra bidik parkir liar Polda Metro Jaya mengerahkan 2.939 personel. "
+     "Operasi berlangsung dua pekan.", "Polisi siaga, katanya. Baca juga: Operasi Zebra bidik parkir liar Polda Metro "
+     "Jaya mengerahkan 2.939 personel. Operasi berlangsung dua pekan."),  # no safe end: article words are kept
+    ("Ia ngamuk, paparnya. Baca: Sebelum Tusuk Abdul Rachman, Pelaku Cari Dua Ustaz Lain di Depok Menurut Lola, "
+     "tetangga sekitar tahu.", "Ia ngamuk, paparnya. Menurut Lola, tetangga sekitar tahu."),
     ("Rakyat yang menang, katanya. Baca juga: AHY titip agenda perubahan kepada Prabowo Dia juga mengakui hal itu.",
      "Rakyat yang menang, katanya. Dia juga mengakui hal itu."),
     ("Harga kopi naik, kata Zikri. Baca juga: Jenis kopi dan manfaatnya untuk mood Untuk jenis arabika, rasanya manis.",

@@ -228,12 +228,10 @@ def _headline_end(words: list[str]) -> int | None:
     seen_lower = False
     for i, word in enumerate(words[:_TITLE_WORDS_MAX]):
         if i >= 2 and word[:1].isupper() and seen_lower:
-            bare = word.strip("\"'“”‘’(),").lower()
-            following = words[i + 1] if i + 1 < len(words) else ""
-            if bare in _SENTENCE_STARTERS and following[:1].islower():
+            # Only a word that starts sentences, never a name, ends the headline: when unsure, the link
+            # text stays in (a few extra words) rather than article words going out.
+            if word.strip("\"'“”‘’(),").lower() in _SENTENCE_STARTERS:
                 return i
-            if words[i - 1][:1].isupper() and following[:1].islower() and i >= 3 and words[i - 2][:1].isupper():
-                return i  # "...dari Kalteng Putra Pelatih yang kerap": a run of names, then a new sentence
         if word[:1].islower():
             seen_lower = True
         if word.endswith((".", "!", "?")) and i >= 1:
