@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from search.analysis import TOKEN_PATTERN, normalise, stem, stop_words
 
 SNIPPET_CHARS = 300  # about two sentences
 ELLIPSIS = " … "
+_LOOKBACK = 600  # a sentence longer than this is cut by _trim anyway
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n\s*")
 
 
@@ -78,7 +78,7 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
         return []
     cores = _cores(spec)
     if len(text.lower()) == len(text):
-        candidates = _candidates(text, cores)
+        candidates = _candidates(text, cores, positions=bool(spec.phrases))
     else:  # lowercasing changes offsets (rare letters such as "İ"): walk every token instead
         candidates = _candidates_by_walking(text, cores)
     terms = spec.terms
@@ -121,34 +121,41 @@ def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
-_WORD_TAIL = re.compile(r"[\w\-‐'’]+\Z")
 
 
-def _candidates(text: str, cores: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+def _candidates(text: str, cores: tuple[str, ...], positions: bool = False) -> list[tuple[int, str, int, int]]:
     """Return (position, term, start, end) of the words holding a core, without walking every word.
 
     The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text by
-    a regex scan in C; positions count the tokens in between, also in C.
+    a regex scan in C. Positions (counting the tokens in between, also in C) only when asked: only
+    phrases need them; otherwise every position is -1.
     """
     stops = stop_words()
     lowered = text.lower()
-    found, done = [], set()
-    position, counted_to = -1, 0
+    found = []
+    position, last_end = -1, 0
     for hit in _core_pattern(cores).finditer(lowered):
         at = hit.start()
-        tail = _WORD_TAIL.search(text, max(0, at - 64), at)
-        token = TOKEN_PATTERN.search(text, tail.start() if tail else at)
+        if at < last_end:
+            continue  # inside the word just looked at
+        start = at
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _JOINERS):
+            start -= 1
+        token = TOKEN_PATTERN.search(text, start)
         while token is not None and token.end() <= at:
             token = TOKEN_PATTERN.search(text, token.end())
-        if token is None or token.start() > at or token.start() in done:
+        if token is None or token.start() > at or token.start() < last_end:
             continue
-        done.add(token.start())
-        position += 1 + len(TOKEN_PATTERN.findall(text, counted_to, token.start()))
-        counted_to = token.end()
+        if positions:
+            position += 1 + len(TOKEN_PATTERN.findall(text, last_end, token.start()))
+        last_end = token.end()
         word = normalise(token.group())
         if word not in stops and _may_stem_to_a_term(word, cores):
             found.append((position, stem(word), token.start(), token.end()))
     return found
+
+
+_JOINERS = "_-‐'’"
 
 
 def _merge(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -216,7 +223,7 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     text = text.strip()
     if len(text) <= max_chars:
         return html.escape(text)
-    spans = sentence_spans(text)
+    spans = sentence_spans(text[:max_chars + 1])
     end = 0
     for _, s_end in spans:
         if s_end > max_chars:
@@ -229,43 +236,57 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     return html.escape(text[:end])
 
 
+def _sentence_at(text: str, at: int) -> tuple[int, int]:
+    """Return (start, end) of the sentence around offset `at`, looking back at most _LOOKBACK characters."""
+    window_start = max(0, at - _LOOKBACK)
+    start = window_start
+    for boundary in _SENTENCE_END.finditer(text, window_start, at):
+        start = boundary.end()
+    following = _SENTENCE_END.search(text, at)
+    return start, following.start() if following else len(text)
+
+
 def snippet(text: str, spec: MatchSpec, max_chars: int = SNIPPET_CHARS) -> str:
-    """Return up to ~max_chars of the best sentences of text, best first, matches marked; else the lead."""
+    """Return up to ~max_chars of the best sentences of text, best first, matches marked; else the lead.
+
+    Sentences are found around the matches only, so a long article costs no more than a short one.
+    """
     matches = find_matches(text, spec)
     if not matches:
         return lead(text, max_chars)
-    spans = sentence_spans(text)
-    starts = [s for s, _ in spans]
-    per_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    per_sentence: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    current = None
     for match in matches:
-        index = max(0, bisect_right(starts, match[0]) - 1)
-        per_sentence.setdefault(index, []).append(match)
+        if current is None or not current[0] <= match[0] < current[1]:
+            current = _sentence_at(text, match[0])
+        per_sentence.setdefault(current, []).append(match)
     # Best: most different matched words, then most matches, then earliest in the article.
-    ranked = sorted(per_sentence, key=lambda i: (-len({m[2] for m in per_sentence[i]}), -len(per_sentence[i]), i))
-    chosen: list[list] = []  # [sentence index, left, right, cut_left, cut_right]
+    ranked = sorted(per_sentence, key=lambda span: (-len({m[2] for m in per_sentence[span]}), -len(per_sentence[span]), span))
+    chosen: list[list] = []  # [left, right, cut_left, cut_right]
     used, seen_keys = 0, set()
-    for index in ranked:
-        keys = {m[2] for m in per_sentence[index]}
+    for span in ranked:
+        keys = {m[2] for m in per_sentence[span]}
         if chosen and keys <= seen_keys:
             continue  # adds no word we have not shown yet
-        s_start, s_end = spans[index]
         budget = max_chars - used
-        if chosen and (s_end - s_start > budget or budget < 60):
+        if chosen and (span[1] - span[0] > budget or budget < 60):
             continue
-        left, right, cut_left, cut_right = _trim(text, s_start, s_end, budget, per_sentence[index][0][0])
-        chosen.append([index, left, right, cut_left, cut_right])
+        left, right, cut_left, cut_right = _trim(text, span[0], span[1], budget, per_sentence[span][0][0])
+        chosen.append([left, right, cut_left, cut_right])
         used += right - left + len(ELLIPSIS)
         seen_keys |= keys
         if used >= max_chars - 40:
             break
-    # A lone short sentence reads better with the sentence after it, while the budget allows.
-    taken = {c[0] for c in chosen}
+    # A lone short sentence reads better with the sentences after it, while the budget allows.
     best = chosen[0]
-    following = best[0] + 1
-    while not best[4] and following < len(spans) and following not in taken:
-        extra = spans[following][1] - best[2]
-        if used + extra > max_chars:
+    while not best[3]:
+        boundary = _SENTENCE_END.search(text, best[1])
+        if boundary is None or boundary.end() >= len(text):
             break
-        best[2], used, following = spans[following][1], used + extra, following + 1
+        following = _SENTENCE_END.search(text, boundary.end())
+        end = following.start() if following else len(text)
+        if used + end - best[1] > max_chars or any(c is not best and c[0] < end and best[1] < c[1] for c in chosen):
+            break
+        used, best[1] = used + end - best[1], end
     return ELLIPSIS.join(("… " if cut_left else "") + render(text, matches, left, right) + (" …" if cut_right else "")
-                         for _, left, right, cut_left, cut_right in chosen)
+                         for left, right, cut_left, cut_right in chosen)

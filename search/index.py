@@ -83,6 +83,21 @@ class Index:
                 self._snapshot = Snapshot(old.searcher.refresh())
         return self._snapshot
 
+    def warm(self) -> float:
+        """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
+
+        Optional: a server can call it at start-up so that its first visitor does not wait.
+        """
+        started = time.perf_counter()
+        with self._lock:
+            snap = self._current()
+            for name in ("title", "content"):
+                snap.norm(name)
+            for name in ("source", "category", "year", "month", "cluster"):
+                snap.column(name)
+            snap.dates()
+        return time.perf_counter() - started
+
     def close(self) -> None:
         """Close the open searcher (the Index reopens one if used again)."""
         with self._lock:
@@ -187,7 +202,7 @@ class Index:
             docnum = _docnum(searcher, article_id)
             if docnum is None:
                 return ()
-            stored = searcher.stored_fields(docnum)
+            stored = snap.stored(docnum)
             text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
             key_terms = searcher.key_terms_from_text("content", text, numterms=RELATED_TERMS)
             scores = np.zeros(snap.size, dtype=np.float32)
@@ -362,7 +377,7 @@ def _copies(snap: Snapshot, doc: int) -> tuple[Copy, ...]:
     for member in members.tolist():
         if member == doc:
             continue
-        stored = snap.searcher.stored_fields(member)
+        stored = snap.stored(member)
         copies.append(Copy(id=stored["id"], title=stored.get("title") or "", url=stored.get("url"),
                            source=stored.get("source"), date=_date_text(stored)))
     return tuple(sorted(copies, key=lambda c: (c.date or "", c.id)))
@@ -377,7 +392,7 @@ def _date_text(stored: dict) -> str | None:
 
 def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
-    stored = snap.searcher.stored_fields(doc)
+    stored = snap.stored(doc)
     title = stored.get("title") or ""
     content = stored.get("content") or ""
     if title:

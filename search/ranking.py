@@ -9,7 +9,6 @@ Phrases still use Whoosh's positional matching for the documents that contain th
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ PHRASE_BONUS = 0.5  # documents holding the exact phrase get this share of the p
 
 FACET_FIELDS = ("source", "category", "year", "month", "cluster")
 TERM_CACHE_SIZE = 2048  # decoded postings kept per searcher
+STORED_CACHE_SIZE = 512  # stored articles kept per searcher (each is one decompressed pickle)
 MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
 
 
@@ -86,7 +86,22 @@ class Snapshot:
         self._columns: dict[str, Column] = {}
         self._dates: np.ndarray | None = None
         self._terms: OrderedDict = OrderedDict()
+        self._stored: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+
+    def stored(self, doc: int) -> dict:
+        """Return the stored fields of a document (recently used ones are kept: hits repeat)."""
+        with self._lock:
+            cached = self._stored.get(doc)
+            if cached is not None:
+                self._stored.move_to_end(doc)
+                return cached
+        fields = self.searcher.stored_fields(doc)
+        with self._lock:
+            self._stored[doc] = fields
+            if len(self._stored) > STORED_CACHE_SIZE:
+                self._stored.popitem(last=False)
+        return fields
 
     # -- per-document arrays, loaded on first use ----------------------------------------------
 
@@ -273,7 +288,7 @@ class Snapshot:
 
 
 EXACT_BONUS = 0.25  # an article holding every query word as typed scores this much more
-EXACT_DEPTH = 30  # how many of the best matches the exact-form bonus re-orders
+EXACT_DEPTH = 20  # how many of the best matches the exact-form bonus re-orders
 
 
 def exact_forms(parsed: ParsedQuery) -> list[str]:
@@ -286,15 +301,28 @@ def exact_form_scores(snap: Snapshot, docs: list[int], scores: np.ndarray, forms
 
     Stemming makes "senjata" match "persenjataan"; an article with the word as the reader typed
     it should still come first. The index holds roots only, so this reads the stored text of the
-    few best matches (EXACT_DEPTH) and looks for the typed words as whole words.
+    few best matches (EXACT_DEPTH; the page's hits need it anyway) and looks for the typed words.
     """
     if not forms:
         return {}
-    patterns = [re.compile(r"(?<![\w'-])" + re.escape(form) + r"(?![\w]|[-'’‐]\w)", re.IGNORECASE) for form in forms]
     boosted = {}
     for doc in docs:
-        stored = snap.searcher.stored_fields(doc)
-        text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
-        found = sum(1 for pattern in patterns if pattern.search(text))
+        stored = snap.stored(doc)
+        text = normalise((stored.get("title") or "") + "\n" + (stored.get("content") or ""))
+        found = sum(1 for form in forms if _has_word(text, form))
         boosted[doc] = float(scores[doc]) * (1 + EXACT_BONUS * found / len(forms))
     return boosted
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Return whether `word` occurs in `text` as a whole token (not inside a longer word)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = text[at - 1] if at else " "
+        after = text[end] if end < len(text) else " "
+        joined_after = after in "-'" and end + 1 < len(text) and text[end + 1].isalnum()
+        if not (before.isalnum() or before in "_-'") and not (after.isalnum() or after == "_" or joined_after):
+            return True
+        at = text.find(word, at + 1)
+    return False
