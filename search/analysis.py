@@ -273,8 +273,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
     stops = stop_words()
     cache = _term_cache
     positions: dict[str, list[int]] = {}
-    for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
-        surface = match.group()
+    for position, surface in enumerate(TOKEN_PATTERN.findall(text)):
         try:
             term = cache[surface]
         except KeyError:
@@ -307,7 +306,11 @@ class IndonesianAnalyzer(Composable):
         stops = stop_words()
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
-        for match in TOKEN_PATTERN.finditer(value):
+        if not tokenize:  # Whoosh wants the whole value as one term (range query endpoints)
+            matches = [_WholeValue(value)]
+        else:
+            matches = TOKEN_PATTERN.finditer(value)
+        for match in matches:
             original = match.group()
             word = normalise(original)
             token.stopped = word in stops
@@ -325,6 +328,22 @@ class IndonesianAnalyzer(Composable):
                 token.endchar = start_char + match.end()
             position += 1
             yield token
+
+
+class _WholeValue:
+    """A stand-in for a regex match covering a whole value (IndonesianAnalyzer with tokenize=False)."""
+
+    def __init__(self, value: str):
+        self.value = value
+
+    def group(self) -> str:
+        return self.value
+
+    def start(self) -> int:
+        return 0
+
+    def end(self) -> int:
+        return len(self.value)
 
 
 # --- Learning names from the corpus -------------------------------------------------------------

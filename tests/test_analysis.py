@@ -210,3 +210,10 @@ def test_fast_sastrawi_bookkeeping_gives_sastrawis_results():
     for word in words:
         if not analysis._NEEDS_NO_STEM.search(word):
             assert fast.stem_word(word) == reference.stem_word(word), word
+
+
+def test_tokenize_false_gives_the_whole_value_as_one_term():
+    tokens = [(t.text, t.startchar, t.endchar) for t in
+              IndonesianAnalyzer()("Perbankan", tokenize=False, chars=True, removestops=False)]
+    assert tokens == [("bank", 0, 9)]
+    assert [t.text for t in IndonesianAnalyzer()("Jakarta Selatan", tokenize=False)] == ["jakarta selatan"]
