@@ -56,8 +56,8 @@ def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_j
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(f"read {summary.read}: indexed {summary.indexed}, updated {summary.updated}, "
-               f"unchanged {summary.unchanged}, duplicates skipped {summary.duplicates}, "
-               f"rejected {summary.rejected} ({summary.near_duplicates} near-duplicates grouped)")
+               f"duplicates skipped {summary.duplicates} ({summary.unchanged} unchanged), "
+               f"rejected {summary.rejected}; {summary.near_duplicates} near-duplicates grouped")
     click.echo(f"{summary.seconds:.1f}s, {summary.docs_per_s:.0f} records/s; "
                f"the index at '{index_dir}' now holds {summary.documents} articles")
     if summary.rejected:

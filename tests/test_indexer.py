@@ -1,0 +1,245 @@
+"""Index build: every record accounted for, updates not doubles, duplicates, clusters, safety."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.query import Phrase
+
+from search import analysis, indexer
+from search.cli import main
+from search.errors import IncompatibleIndex, IndexBusy
+from search.indexer import build, delete
+from search.schema import SCHEMA_VERSION
+
+# A wire story long enough for a near-duplicate signature, and an outlet's lightly edited copy.
+WIRE = ("Badan Penanggulangan Bencana Daerah Kabupaten Bekasi mencatat ratusan rumah warga terendam banjir "
+        "setinggi satu meter setelah hujan deras mengguyur wilayah itu sejak Senin malam. Petugas gabungan "
+        "mengevakuasi warga lanjut usia dan anak-anak ke masjid serta sekolah terdekat menggunakan perahu karet. "
+        "Kepala pelaksana BPBD mengatakan air mulai surut pada Selasa siang, namun warga diminta tetap waspada "
+        "karena hujan diperkirakan masih turun hingga akhir pekan. Dinas Sosial menyalurkan makanan siap saji, "
+        "selimut, dan obat-obatan ke posko pengungsian di tiga kecamatan yang terdampak paling parah.")
+WIRE_EDITED = WIRE.replace("ratusan rumah warga", "ratusan rumah penduduk").replace("Selasa siang", "Selasa sore")
+OTHER_STORY = ("Tim nasional bulu tangkis Indonesia menurunkan skuad terbaiknya pada turnamen beregu di Malaysia "
+               "pekan depan. Pelatih kepala menyebut persiapan berjalan baik meski dua pemain sempat cedera ringan "
+               "saat latihan di Cipayung. Federasi berharap tim putra mampu mempertahankan gelar yang diraih dua "
+               "tahun lalu, sementara tim putri ditargetkan minimal mencapai babak semifinal turnamen tersebut.")
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    lines = [row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def stored(index_dir: Path) -> dict[str, dict]:
+    """Return id -> stored fields of every live article in the index."""
+    with whoosh_index.open_dir(index_dir).searcher() as searcher:
+        return {doc["id"]: doc for doc in searcher.all_stored_fields()}
+
+
+@pytest.fixture(autouse=True)
+def no_learned_names_leak():
+    yield
+    analysis.use_learned_names([])
+
+
+def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, articles_file):
+    from tests.conftest import FIXTURE_ARTICLES
+
+    rows = [*FIXTURE_ARTICLES,
+            "{not json at all",
+            {"id": "no-text", "title": "Judul tanpa isi"},
+            {**FIXTURE_ARTICLES[0], "id": "copy-of-riau"},   # same text, other id: exact duplicate
+            FIXTURE_ARTICLES[1]]                               # same id, same text: unchanged
+    source = write_jsonl(tmp_path / "mixed.jsonl", rows)
+    summary = build([source], tmp_path / "index")
+
+    assert (summary.read, summary.indexed, summary.duplicates, summary.unchanged, summary.rejected) == (7, 3, 2, 1, 2)
+    assert summary.read == summary.indexed + summary.updated + summary.duplicates + summary.rejected
+    assert summary.documents == 3
+    rejects = [json.loads(line) for line in Path(summary.rejects_file).read_text(encoding="utf-8").splitlines()]
+    assert [r["origin"] for r in rejects] == [f"{source}:4", f"{source}:5"]
+    assert "JSON" in rejects[0]["reason"] and rejects[0]["raw"].startswith("{not json")
+    assert "text" in rejects[1]["reason"] and "Judul tanpa isi" in rejects[1]["raw"]
+    assert set(stored(tmp_path / "index")) == {a["id"] for a in FIXTURE_ARTICLES}
+
+
+def test_reindexing_updates_changed_articles_and_never_doubles(tmp_path, built_index):
+    from tests.conftest import FIXTURE_ARTICLES
+
+    changed = [dict(a) for a in FIXTURE_ARTICLES]
+    changed[0]["content"] += "\n\nHujan akhirnya memadamkan api pada Kamis."
+    summary = build([write_jsonl(tmp_path / "again.jsonl", changed)], built_index)
+
+    assert (summary.indexed, summary.updated, summary.duplicates, summary.unchanged) == (0, 1, 2, 2)
+    docs = stored(built_index)
+    assert len(docs) == 3
+    assert "Hujan akhirnya memadamkan api" in docs["kebakaran-riau"]["content"]
+
+
+def test_the_later_version_of_an_id_wins_within_one_run(tmp_path):
+    first = {"id": "x", "title": "Versi pertama", "content": "Isi versi pertama berita ini."}
+    second = {"id": "x", "title": "Versi kedua", "content": "Isi versi kedua berita ini, sudah diperbaiki."}
+    summary = build([write_jsonl(tmp_path / "two.jsonl", [first, second])], tmp_path / "index")
+    assert (summary.indexed, summary.updated, summary.documents) == (1, 1, 1)
+    assert stored(tmp_path / "index")["x"]["title"] == "Versi kedua"
+
+
+def test_exact_duplicate_of_an_indexed_article_is_skipped(tmp_path, built_index):
+    from tests.conftest import FIXTURE_ARTICLES
+
+    copy = {**FIXTURE_ARTICLES[2], "id": "reposted", "source": "kompas"}
+    summary = build([write_jsonl(tmp_path / "copy.jsonl", [copy])], built_index)
+    assert (summary.duplicates, summary.indexed, summary.documents) == (1, 0, 3)
+
+
+def test_near_duplicates_share_the_cluster_of_the_earliest(tmp_path):
+    rows = [{"id": "antara-1", "title": "Banjir Bekasi", "content": WIRE, "source": "antaranews"},
+            {"id": "other", "title": "Bulu tangkis", "content": OTHER_STORY, "source": "antaranews"},
+            {"id": "kompas-1", "title": "Ratusan rumah terendam di Bekasi", "content": WIRE_EDITED, "source": "kompas"}]
+    summary = build([write_jsonl(tmp_path / "run1.jsonl", rows)], tmp_path / "index")
+    docs = stored(tmp_path / "index")
+    assert summary.near_duplicates == 1
+    assert docs["antara-1"]["cluster"] == docs["kompas-1"]["cluster"] == "antara-1"
+    assert docs["other"]["cluster"] == "other"
+
+    # A later build finds the cluster through the index's signature field.
+    later = {"id": "detik-1", "title": "Banjir", "content": WIRE_EDITED.replace("Senin malam", "Senin petang"), "source": "detik"}
+    summary = build([write_jsonl(tmp_path / "run2.jsonl", [later])], tmp_path / "index")
+    assert summary.near_duplicates == 1
+    assert stored(tmp_path / "index")["detik-1"]["cluster"] == "antara-1"
+
+
+def test_delete_removes_and_reports_unknown_ids(built_index, runner):
+    deleted, unknown = delete(built_index, ["banjir-bekasi", "tidak-ada"])
+    assert (deleted, unknown) == (["banjir-bekasi"], ["tidak-ada"])
+    assert set(stored(built_index)) == {"kebakaran-riau", "senjata-polisi"}
+
+    result = runner.invoke(main, ["delete", "kebakaran-riau", "nope", "--index", str(built_index)])
+    assert result.exit_code == 1
+    assert "deleted 1" in result.output and "nope" in result.output
+    assert set(stored(built_index)) == {"senjata-polisi"}
+
+
+def test_a_second_writer_waits_then_fails_with_index_busy(tmp_path, built_index, articles_file):
+    holder = whoosh_index.open_dir(built_index).writer()
+    try:
+        started = time.monotonic()
+        with pytest.raises(IndexBusy, match="--wait"):
+            build([articles_file], built_index, wait=0.5)
+        assert time.monotonic() - started >= 0.5
+    finally:
+        holder.cancel()
+
+
+def test_a_second_writer_succeeds_when_the_first_finishes_within_the_wait(tmp_path, built_index, articles_file):
+    holder = whoosh_index.open_dir(built_index).writer()
+    threading.Timer(0.3, holder.cancel).start()
+    assert build([articles_file], built_index, wait=10).unchanged == 3
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
+def test_a_crash_mid_build_leaves_the_last_committed_index_intact(tmp_path, built_index, monkeypatch, interruption):
+    before = stored(built_index)
+    real_read_inputs = indexer.read_inputs
+
+    def reader_that_breaks(paths):
+        for number, item in enumerate(real_read_inputs(paths)):
+            if number == 2:
+                raise interruption("simulated crash")
+            yield item
+
+    monkeypatch.setattr(indexer, "read_inputs", reader_that_breaks)
+    rows = [{"id": f"new-{i}", "title": f"Berita {i}", "content": f"Isi berita nomor {i} tentang banjir."} for i in range(5)]
+    with pytest.raises(interruption):
+        build([write_jsonl(tmp_path / "new.jsonl", rows)], built_index)
+
+    assert stored(built_index) == before
+    monkeypatch.setattr(indexer, "read_inputs", real_read_inputs)
+    assert build([write_jsonl(tmp_path / "new.jsonl", rows)], built_index).indexed == 5  # lock was released
+
+
+def test_a_failing_indexing_process_leaves_the_index_intact(tmp_path, built_index, monkeypatch):
+    before = stored(built_index)
+
+    def broken_worker(index_dir, spool, skip, names, done, result):
+        result.send(("error", "simulated failure"))
+        result.close()
+
+    monkeypatch.setattr(indexer, "_index_spool_in_process", broken_worker)
+    rows = [{"id": f"n{i}", "title": "Judul", "content": f"Isi berita {i}."} for i in range(10)]
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        build([write_jsonl(tmp_path / "n.jsonl", rows)], built_index, processes=2)
+    assert stored(built_index) == before
+
+
+def test_two_processes_index_everything_once_and_phrases_still_match(tmp_path):
+    rows = [{"id": f"a{i}", "title": f"Kebakaran hutan {i}", "content": f"Kebakaran hutan di Riau nomor {i}. " * 3,
+             "source": ["kompas", "detik"][i % 2]} for i in range(300)]
+    summary = build([write_jsonl(tmp_path / "many.jsonl", rows)], tmp_path / "index", processes=2)
+    assert (summary.processes, summary.indexed, summary.documents) == (2, 300, 300)
+    ix = whoosh_index.open_dir(tmp_path / "index")
+    with ix.searcher() as searcher:
+        phrase = Phrase("content", [analysis.stem("kebakaran"), analysis.stem("hutan")])
+        assert len(searcher.search(phrase, limit=None)) == 300
+        reversed_phrase = Phrase("content", [analysis.stem("hutan"), analysis.stem("kebakaran")])
+        assert len(searcher.search(reversed_phrase, limit=None)) == 0
+    # A second run of the same file changes nothing.
+    again = build([tmp_path / "many.jsonl"], tmp_path / "index", processes=2)
+    assert (again.unchanged, again.documents) == (300, 300)
+
+
+def test_dates_are_naive_utc_and_the_original_is_kept(built_index):
+    riau = stored(built_index)["kebakaran-riau"]
+    assert riau["date"].tzinfo is None and riau["date"].hour == 3  # 10:00 WIB
+    assert riau["published"] == "2017-03-02T10:00:00+07:00"
+
+
+def test_schema_version_mismatch_says_how_to_rebuild(tmp_path, built_index, articles_file):
+    from search.index import Index
+
+    (built_index / indexer.META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION - 1}))
+    with pytest.raises(IncompatibleIndex, match="--rebuild"):
+        build([articles_file], built_index)
+    with pytest.raises(IncompatibleIndex, match="--rebuild"):
+        Index.open(built_index)
+    summary = build([articles_file], built_index, rebuild=True)
+    assert summary.documents == 3
+    assert indexer.schema_version(built_index) == SCHEMA_VERSION
+
+
+def test_rebuild_starts_from_empty(tmp_path, built_index):
+    only = {"id": "satu", "title": "Satu-satunya", "content": "Berita satu-satunya setelah dibangun ulang."}
+    summary = build([write_jsonl(tmp_path / "one.jsonl", [only])], built_index, rebuild=True)
+    assert (summary.indexed, summary.documents) == (1, 1)
+    assert set(stored(built_index)) == {"satu"}
+
+
+def test_names_the_corpus_capitalises_are_learned_and_stored(tmp_path):
+    rows = [{"id": f"b{i}", "title": "Berita", "content": f"Warga kota itu bertemu Sutarjo di pasar pada hari ke-{i}."}
+            for i in range(5)]
+    build([write_jsonl(tmp_path / "names.jsonl", rows)], tmp_path / "index")
+    assert (tmp_path / "index" / indexer.NAMES_FILE).exists()
+    analysis.use_learned_names([])
+    indexer.use_index_names(tmp_path / "index")
+    assert "sutarjo" in analysis.learned_names()
+    assert "warga" not in analysis.learned_names()
+
+
+def test_cli_index_prints_summary_as_json_and_text(tmp_path, articles_file, runner):
+    bad = write_jsonl(tmp_path / "bad.jsonl", ["{broken"])
+    index_dir = str(tmp_path / "index")
+    result = runner.invoke(main, ["index", str(articles_file), str(bad), "--index", index_dir, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["read"], summary["indexed"], summary["rejected"]) == (4, 3, 1)
+
+    result = runner.invoke(main, ["index", str(articles_file), str(bad), "--index", index_dir, "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "duplicates skipped 3 (3 unchanged)" in result.output and "rejected 1" in result.output
+    assert "rejects.jsonl" in result.output and "warta index --index" in result.output
