@@ -268,3 +268,35 @@ def test_empty_index_finds_nothing(tmp_path):
         results = index.search("banjir")
         assert results.total == 0 and results.hits == () and results.pages == 1
         assert index.suggest("ban") == [] and index.related("x") == ()
+
+
+def test_an_open_index_sees_articles_added_later(built_index, tmp_path, monkeypatch):
+    import search.index
+    from search.indexer import build
+
+    monkeypatch.setattr(search.index, "REFRESH_SECONDS", 0)
+    with Index.open(built_index) as index:
+        assert index.search("gempa").total == 0
+        later = tmp_path / "later.jsonl"
+        later.write_text(json.dumps({"id": "gempa-baru", "title": "Gempa di Palu", "content": "Gempa mengguncang Palu.",
+                                     "source": "kompas"}) + "\n", encoding="utf-8")
+        build([later], built_index)
+        assert ids(index.search("gempa")) == ["gempa-baru"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list('banjir gempa"-*():OR AND title source:date:2017.. 🔥ك森<>&')), max_size=60),
+       page=st.integers(min_value=1, max_value=5))
+def test_any_query_text_returns_results_or_invalid_query(archive_index, text, page):
+    try:
+        results = archive_index.search(text, page=page, per_page=3)
+    except InvalidQuery:
+        return
+    assert results.total >= len(results.hits)
+    assert results.pages == max(1, -(-results.total // 3))
+    for hit in results.hits:
+        assert re.sub(r"</?mark>", "", hit.snippet + hit.title_html).count("<") == 0
