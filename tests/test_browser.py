@@ -78,6 +78,13 @@ def test_search_facet_paging_article_and_back(page, server_url):
     option = page.get_by_role("option", name="pemilu")
     option.wait_for()
     assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")  # keyboard choice of a completion searches for it
+    assert box.input_value() == "pemilu"
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=pemilu")
+
+    box = page.get_by_role("combobox", name="Search the news archive")
     box.fill("pemilu daerah")
     box.press("Enter")
 
@@ -129,3 +136,18 @@ def test_keyboard_only_use(page, server_url):
     page.keyboard.type(" kabupaten")
     page.keyboard.press("Enter")
     page.wait_for_url("**q=pemilu+kabupaten**")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_pages_fit_the_screen_without_sideways_scrolling(browser, server_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        for path in ["/", "/search?q=pemilu&source=kompas&year=2016", "/articles/pemilu-01?q=pemilu", "/articles/none"]:
+            page.goto(server_url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        page.goto(server_url + "/search?q=pemilu")
+        box = page.locator("#q").bounding_box()
+        assert box["width"] >= min(200, width * 0.5)  # the search box stays usable on a phone
+    finally:
+        context.close()
