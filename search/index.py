@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from search import highlight
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.highlight import MatchSpec
-from search.indexer import META_FILE
+from search.indexer import META_FILE, use_index_names
 from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
 from search.ranking import EXACT_DEPTH, MISSING, Snapshot, exact_form_scores, exact_forms
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
@@ -74,12 +74,15 @@ class Index:
         """Return the snapshot of the open searcher, reopened when the index changed on disk."""
         now = time.monotonic()
         if self._snapshot is None:
+            # Queries must be analysed as the index was: with the names its corpus taught.
+            use_index_names(self.path)
             self._snapshot = Snapshot(self._ix.searcher())
             self._checked = now
         elif now - self._checked >= REFRESH_SECONDS:
             self._checked = now
             if not self._snapshot.searcher.up_to_date():
                 old = self._snapshot
+                use_index_names(self.path)
                 self._snapshot = Snapshot(old.searcher.refresh())
         return self._snapshot
 
