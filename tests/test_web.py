@@ -51,6 +51,9 @@ WEB_ARTICLES = [
                 "Warga diminta tetap waspada.",
      "url": "https://news.detik.com/berita/d-3/gempa-cianjur", "date": "2022-11-21T14:30:00+07:00",
      "source": "detik", "category": "bencana"},
+    {"id": "laporan/2019 #1?x=&y", "title": "Zebra lepas dari kebun binatang",
+     "content": "Seekor zebra lepas dari kebun binatang dan ditangkap kembali.",
+     "url": "https://www.tempo.co/read/zebra", "date": "2019-02-01T10:00:00+07:00", "source": "tempo", "category": "nasional"},
 ] + [
     {"id": f"pemilu-{n:02d}", "title": f"Pemilu daerah nomor {n}",
      "content": f"Pemilu daerah ke-{n} berjalan lancar menurut panitia pemilihan.",
@@ -213,6 +216,15 @@ def test_article_page_marks_the_query_when_coming_from_a_search(client, app):
             pytest.skip("the search API has no Index.highlight_text(text, query) yet")
     html = main_of(client.get("/articles/hutan-riau-2015?q=tembak"))
     assert "<mark>menembakkan</mark>" in html
+
+
+def test_article_ids_with_url_characters_round_trip(client):
+    html = main_of(client.get("/search?q=zebra"))
+    link = next(link for link in links(html) if link.startswith("/articles/"))
+    assert link == "/articles/laporan%2F2019%20%231%3Fx%3D%26y?q=zebra"
+    page = client.get(link)
+    assert page.status_code == 200 and "Zebra lepas" in text_of(page)
+    assert client.get("/api/articles/laporan%2F2019%20%231%3Fx%3D%26y").get_json()["id"] == "laporan/2019 #1?x=&y"
 
 
 def test_unknown_article_is_a_friendly_404(client):
