@@ -31,7 +31,7 @@ class Archive:
         return self._index
 
     def stats(self) -> IndexStats:
-        """Return the index's figures, recomputed at most every stats_ttl seconds (they scan every article)."""
+        """Return the index's figures, recomputed at most every stats_ttl seconds (they count over every article)."""
         cached = self._stats
         now = time.monotonic()
         if cached is None or now - cached[0] > self.stats_ttl:
