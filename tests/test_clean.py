@@ -68,6 +68,19 @@ def test_repeated_sentence_run_inside_a_later_paragraph():
     assert cleaned.endswith("Penutup berita.")
 
 
+@pytest.mark.parametrize("raw, cleaned", [
+    ("Tidak ada yang perlu dikhawatirkanJakarta (ANTARA) - Politikus itu berkata tidak ada yang perlu dikhawatirkan.",
+     "Jakarta (ANTARA) - Politikus itu berkata tidak ada yang perlu dikhawatirkan."),
+    ("IHSG berpotensi melemah.Bandung, Jawa Barat (ANTARA) - Indeks dibuka turun.",
+     "IHSG berpotensi melemah.\n\nBandung, Jawa Barat (ANTARA) - Indeks dibuka turun."),
+    ("Jakarta (ANTARA) - Indeks dibuka turun.", "Jakarta (ANTARA) - Indeks dibuka turun."),
+    ("Layanan GoRideJakarta (ANTARA) - Gojek memperluas jaringan.",
+     "Layanan GoRide\n\nJakarta (ANTARA) - Gojek memperluas jaringan."),
+])
+def test_pull_quote_glued_to_the_dateline(raw, cleaned):
+    assert clean_text(raw) == cleaned
+
+
 def test_short_repeated_lines_are_kept():
     text = "Babak pertama\n\nPersib unggul satu gol.\n\nBabak kedua\n\nBabak pertama"
     assert clean_text(text).count("Babak pertama") == 2

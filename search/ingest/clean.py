@@ -19,6 +19,7 @@ _CONTINUATION = "[\u0080-\u00bf" + "".join(sorted(_CP1252_BYTES)) + "]"
 _MOJIBAKE = re.compile(
     "(?:[\u00c2-\u00df]" + _CONTINUATION + "|[\u00e0-\u00ef]" + _CONTINUATION + "{2}|[\u00f0-\u00f4]" + _CONTINUATION + "{3})+"
 )
+_C1_CONTROLS = re.compile("[\u0080-\u009f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
@@ -91,6 +92,13 @@ _SENTENCE_STARTERS = frozenset(
 )
 _TITLE_WORDS_MAX = 25
 
+# A dateline glued to the word before it: "dikhawatirkanJakarta (ANTARA) -", "melemah.Bandung, Jawa Barat (ANTARA) -".
+_GLUED_DATELINE = re.compile(
+    r"(?<=[a-z0-9.,!?\"'”’…])[A-Z][a-z.']{1,25}(?: [A-Z][a-z.']{1,25}){0,3}(?:, [A-Z][A-Za-z ]{1,30})? "
+    r"\([A-Z][A-Za-z]{1,15}(?: [A-Z][A-Za-z]{1,15})?\) [-–—]"
+)
+_PULL_QUOTE_CHARS = 600
+
 _MIN_WORDS_TO_DEDUPE = 5  # short lines ("Babak kedua", lyrics, line-ups) may legitimately repeat
 _MIN_WORDS_SINGLE_REPEAT = 15  # one repeated sentence this long is a copy, not a refrain
 
@@ -100,6 +108,7 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = repair_mojibake(text)
+    text = _unglue_pull_quote(text)
     # Scanning for a few characters is much cheaper than running a substitution over every article.
     if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = _LINE_BREAKS.sub("\n", text)
@@ -124,6 +133,22 @@ def clean_text(text: str) -> str:
         seen_paragraphs.add(key)
         paragraphs.append(line)
     return "\n\n".join(paragraphs)
+
+
+def _unglue_pull_quote(text: str) -> str:
+    """Return the text without a pull-quote glued to the dateline ("...dikhawatirkanJakarta (ANTARA) - ...").
+
+    Agency pages put a quote from the story above its dateline; flattened scrapes glue the two.
+    The quote is dropped when the story repeats it, and otherwise kept as a paragraph of its own.
+    """
+    match = _GLUED_DATELINE.search(text, 0, _PULL_QUOTE_CHARS)
+    if match is None or "\n" in text[: match.start()]:
+        return text
+    quote, rest = text[: match.start()].strip(), text[match.start():]
+    probe = " ".join(quote.rstrip(".…").split())[:60].lower()
+    if probe and probe in " ".join(rest.split()).lower():
+        return rest
+    return quote + "\n" + rest
 
 
 def clean_line(line: str) -> str:
@@ -170,12 +195,12 @@ def is_furniture(line: str) -> bool:
 
 def repair_mojibake(text: str) -> str:
     """Return the text with UTF-8 that was mis-decoded as cp1252/latin-1 ("CafÃ©", "â€œ") decoded properly."""
-    for _ in range(3):  # text encoded twice over needs one round per layer
-        if not _MOJIBAKE.search(text):
-            return text
+    # Text encoded twice over needs one round per layer; every round that changes something makes the
+    # text shorter, so this ends, and it ends where a further call would change nothing.
+    while _MOJIBAKE.search(text):
         repaired = _MOJIBAKE.sub(_redecode, text)
         if repaired == text:
-            return text
+            break
         text = repaired
     return text
 
@@ -184,9 +209,12 @@ def _redecode(match: re.Match) -> str:
     run = match.group(0)
     try:
         raw = bytes(ord(ch) if ord(ch) < 256 else _CP1252_BYTES[ch] for ch in run)
-        return raw.decode("utf-8")
+        decoded = raw.decode("utf-8")
     except (KeyError, UnicodeDecodeError):
         return run  # not mojibake after all: leave the text as published
+    if _C1_CONTROLS.search(decoded):
+        return run  # real mis-decoded text turns into letters and punctuation, not control characters
+    return decoded
 
 
 def clean_title(title: str) -> str:
