@@ -154,27 +154,27 @@ def _unglue_pull_quote(text: str) -> str:
 def clean_line(line: str) -> str:
     """Return one paragraph with spacing normalised and furniture removed; "" when it was all furniture."""
     line = " ".join(line.split())  # str.split knows every Unicode space and is far faster than a regex
-    if not line:
-        return ""
-    if is_furniture(line):
-        return ""
-    original = line
+    # Each removal can expose more (a credit before a link, dashes around an advert), so strip until
+    # nothing changes; every round only removes text, so this ends.
+    while line and not is_furniture(line):
+        stripped = _strip_inline_furniture(line)
+        if stripped == line:
+            return line
+        line = stripped
+    return ""
+
+
+def _strip_inline_furniture(line: str) -> str:
+    """Return the line after one round of removing furniture glued inside it."""
     if "SCROLL" in line or "ADVERTISEMENT" in line or "ambas" in line:
-        line = _INLINE_FURNITURE.sub(" ", line).strip()
-    for _ in range(3):  # a credit may sit before a link and a link before a credit: strip until stable
-        before = line
-        if "©" in line or ":" in line:
-            line = _strip_credit_tail(line)
-        if ":" in line and ("aca" in line or "ihat" in line or "imak" in line or "ACA" in line):
-            line = _strip_inline_links(line)
-        if line == before:
-            break
+        line = _INLINE_FURNITURE.sub(" ", line)
     if "- -" in line:
         line = _DASHES.sub("-", line)
-    line = " ".join(line.split())
-    if line != original and is_furniture(line):
-        return ""
-    return line
+    if "©" in line or ":" in line:
+        line = _strip_credit_tail(line)
+    if ":" in line and ("aca" in line or "ihat" in line or "imak" in line or "ACA" in line):
+        line = _strip_inline_links(line)
+    return " ".join(line.split())
 
 
 def is_furniture(line: str) -> bool:
