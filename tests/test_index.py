@@ -212,6 +212,8 @@ def test_suggestion_for_a_misspelt_word(archive_index):
     assert results.total == 0
     assert results.suggestion == "banjir"
     assert archive_index.search("banjir").suggestion is None
+    # A misspelt inflected word: corrected to a form the archive actually writes.
+    assert archive_index.search("kebakarn hutan").suggestion == "kebakaran hutan"
 
 
 def test_get_returns_the_full_article_or_none(archive_index):
