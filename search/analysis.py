@@ -21,7 +21,9 @@ from whoosh.analysis import Composable, Token
 # Words, numbers, and words joined by hyphens or apostrophes: "anak-anak", "Jong-un", "COVID-19".
 TOKEN_PATTERN = re.compile(r"\w+(?:[-‐'’]\w+)*", re.UNICODE)
 _NEEDS_NO_STEM = re.compile(r"[^a-z-]")  # digits, other scripts, apostrophes, underscores: keep as written
-_CLITIC = "nya"  # "kinerjanya" -> "kinerja" when Sastrawi finds no root for the whole word
+_CLITIC = "nya"  # the -nya clitic: "kinerjanya" is "kinerja" + -nya
+_PREFIXES = frozenset(("", "ber", "be", "di", "ter", "te", "se", "ke", "me", "men", "mem", "meng", "pe",
+                       "pen", "per", "diper", "memper", "mempe", "keber", "seper"))
 _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth removing
 # Sastrawi (without its infix rules) can only change a word that starts with one of these prefixes,
 # ends with one of these suffixes or particles, or is hyphenated; any other word it returns as is,
@@ -230,10 +232,7 @@ def explain(word: str) -> tuple[str, str]:
     Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
     "stemmed", "unchanged" (Sastrawi found no affix), "kept (stemmer error)".
     """
-    corrections = stem_corrections()
-    corrected = corrections.get(word)
-    if corrected is None and word.endswith(_CLITIC):
-        corrected = corrections.get(word[: -len(_CLITIC)])  # "penyelidikannya" like "penyelidikan"
+    corrected = stem_corrections().get(word)
     if corrected is not None:
         return corrected, "correction"
     if word in protected_words():
@@ -244,19 +243,50 @@ def explain(word: str) -> tuple[str, str]:
         return word, "kept (digits/symbols)"
     if len(word) < _MIN_STEM_LENGTH:
         return word, "kept (short)"
+    stemmer = _sastrawi_stemmer()
+    base = _clitic_base(word)
+    if base is not None and not stemmer.dictionary.contains(word):
+        # The -nya clitic comes off first, and the rest is stemmed as the word it is: Sastrawi's
+        # own order misses the confix of "pemakainya" (-> maka) and any root for "kinerjanya",
+        # and the base's correction or protection applies ("penyelidikannya", "jokowinya").
+        root, reason = explain(base)
+        return root, "stemmed" if reason == "unchanged" else reason
     if not _MAY_HAVE_AFFIX.search(word):
         return word, "unchanged"
     try:
-        root = _sastrawi_stemmer().stem_word(word)
+        root = stemmer.stem_word(word)
     except Exception:  # Sastrawi builds regexes from the word and raises re.error on some
         return word, "kept (stemmer error)"
-    if root == word and word.endswith(_CLITIC) and len(word) - len(_CLITIC) >= _MIN_STEM_LENGTH:
-        # "kinerjanya", "jokowinya": no root for the whole word, but the -nya clitic still comes off.
-        base_root, reason = explain(word[: -len(_CLITIC)].rstrip("-"))  # "twitter-nya" too
-        return base_root, reason if reason != "unchanged" else "stemmed"
     if not root or root == word:
+        base = _clitic_base(word, min_length=_MIN_STEM_LENGTH)
+        if base is not None and not stemmer.dictionary.contains(word):  # no root for the whole word, but "bandnya", "game-nya" are still -nya forms
+            return explain(base)[0], "stemmed"
         return word, "unchanged"
     return root, "stemmed"
+
+
+def _clitic_base(word: str, min_length: int = 5) -> str | None:
+    """Return the word without its -nya clitic ("kinerjanya", "twitter-nya"), or None.
+
+    Only for bases of min_length letters or more and not hyphenated ("tanya-tanya", "anak-anaknya"
+    are Sastrawi's to handle); short ones ("dipunya") too easily end in "nya" by chance.
+    """
+    if not word.endswith(_CLITIC):
+        return None
+    base = word[: -len(_CLITIC)]
+    base = base[:-1] if base.endswith("-") else base
+    if len(base) < min_length or "-" in base:
+        return None
+    for root in _roots_ending_in_clitic():
+        if word.endswith(root) and word[: -len(root)] in _PREFIXES:
+            return None  # "bertanya", "dipunyai": the "nya" belongs to the root
+    return base
+
+
+@lru_cache(maxsize=1)
+def _roots_ending_in_clitic() -> tuple[str, ...]:
+    """Return the dictionary roots that end in "nya" themselves (tanya, punya, hanya, nyonya...)."""
+    return tuple(sorted(w for w in _sastrawi_stemmer().dictionary.words if w.endswith(_CLITIC)))
 
 
 def analyze(text: str) -> list[str]:

@@ -217,3 +217,13 @@ def test_tokenize_false_gives_the_whole_value_as_one_term():
               IndonesianAnalyzer()("Perbankan", tokenize=False, chars=True, removestops=False)]
     assert tokens == [("bank", 0, 9)]
     assert [t.text for t in IndonesianAnalyzer()("Jakarta Selatan", tokenize=False)] == ["jakarta selatan"]
+
+
+@pytest.mark.parametrize("word, root", [
+    ("kinerjanya", "kinerja"), ("pemakainya", "pakai"), ("penyelidikannya", "selidik"),
+    ("jokowinya", "jokowi"), ("twitter-nya", "twitter"), ("bandnya", "band"), ("anak-anaknya", "anak"),
+    ("adakalanya", "adakalanya"), ("tanya-tanya", "tanya"), ("hatinya", "hati"), ("bertanya", "tanya"),
+    ("dipunyai", "punya"), ("nyonya", "nyonya"),
+])
+def test_nya_clitic_comes_off_before_stemming(word, root):
+    assert stem(word) == root
