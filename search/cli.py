@@ -43,7 +43,8 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_json, quiet):
-    """Index archives: JSON lines (.jsonl, .jsonl.gz), CSV, HTML pages, folders, WARC files.
+    """Index archives: JSON lines or JSON (.jsonl, .json), CSV/TSV, saved HTML pages, text files, WARC web
+    archives (each optionally .gz), and folders of them, in any mix.
 
     Indexing the same archive again updates changed articles by id and never doubles them.
     """
