@@ -184,6 +184,17 @@ class Index:
             suggestion=suggestion, facets=facets,
         )
 
+    def highlight_text(self, text: str, query: str) -> str:
+        """Return the whole text HTML-escaped with the query's matches in <mark> (for an article page).
+
+        Marks what a search for `query` marks in snippets: inflected forms, phrases, prefix* words.
+        Raises InvalidQuery for query text search() would refuse.
+        """
+        parsed = parse(query)
+        with self._lock:
+            expansions = _expansions(self._current(), parsed)
+        return highlight.mark(text or "", _match_specs(parsed, expansions)[1])
+
     def get(self, article_id: str) -> ArticleRecord | None:
         """Return the full stored article with this id, or None."""
         with self._lock:

@@ -302,3 +302,10 @@ def test_any_query_text_returns_results_or_invalid_query(archive_index, text, pa
     assert results.pages == max(1, -(-results.total // 3))
     for hit in results.hits:
         assert re.sub(r"</?mark>", "", hit.snippet + hit.title_html).count("<") == 0
+
+
+def test_highlight_text_marks_a_whole_article(archive_index):
+    marked = archive_index.highlight_text("Polisi <b>menembakkan</b> gas.\n\nLalu tembakan berhenti.", "tembak")
+    assert marked == "Polisi &lt;b&gt;<mark>menembakkan</mark>&lt;/b&gt; gas.\n\nLalu <mark>tembakan</mark> berhenti."
+    with pytest.raises(InvalidQuery):
+        archive_index.highlight_text("teks", "date:xyz")
