@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, current_app, g
 
-from search import Index, IndexStats
+from search import IncompatibleIndex, Index, IndexNotFound, IndexStats
 
 EXTENSION_KEY = "warta_archive"
 
@@ -44,6 +44,15 @@ def init_app(app: Flask) -> None:
     """Attach the app's Archive and the per-request teardown."""
     app.extensions[EXTENSION_KEY] = Archive(app.config["INDEX"], app.config["STATS_TTL"])
     app.teardown_appcontext(close_request_index)
+
+
+def warm(app: Flask) -> None:
+    """Open the app's index and load its caches now, so that the first visitor does not wait for them;
+    without a usable index do nothing (the pages say how to build one)."""
+    try:
+        app.extensions[EXTENSION_KEY].index().warm()
+    except (IndexNotFound, IncompatibleIndex):
+        pass
 
 
 def archive() -> Archive:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 import waitress
 
-from web import create_app
+from web import archive, create_app
 
 
 def serve(config: Mapping[str, Any], host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
@@ -23,13 +23,20 @@ def serve(config: Mapping[str, Any], host: str = "127.0.0.1", port: int = 8080, 
     create_app(config)  # validates the settings before anything listens or forks
     if workers <= 1 or not hasattr(os, "fork"):
         announce(f"Listening on http://{host}:{port}/ (Ctrl+C stops)")
-        waitress.serve(create_app(config), host=host, port=port, threads=threads, ident="warta")
+        waitress.serve(_warmed_app(config), host=host, port=port, threads=threads, ident="warta")
         return
     listener = socket.create_server((host, port), backlog=1024)
     announce(f"Listening on http://{host}:{port}/ with {workers} worker processes (Ctrl+C stops)")
     children = [_fork_worker(config, listener, threads) for _ in range(workers)]
     listener.close()
     _wait_for(children)
+
+
+def _warmed_app(config: Mapping[str, Any]):
+    """Return the app with its index opened and caches loaded (in the process that will serve it)."""
+    app = create_app(config)
+    archive.warm(app)
+    return app
 
 
 def _fork_worker(config: Mapping[str, Any], listener: socket.socket, threads: int) -> int:
@@ -40,7 +47,7 @@ def _fork_worker(config: Mapping[str, Any], listener: socket.socket, threads: in
     status = 0
     try:
         signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-        waitress.serve(create_app(config), sockets=[listener], threads=threads, ident="warta")
+        waitress.serve(_warmed_app(config), sockets=[listener], threads=threads, ident="warta")
     except KeyboardInterrupt:
         pass
     except BaseException:
