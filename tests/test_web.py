@@ -208,14 +208,15 @@ def test_article_page_shows_text_metadata_original_and_related(client):
     assert "Related articles" in html and "/articles/hutan-jambi-2019" in html
 
 
-def test_article_page_marks_the_query_when_coming_from_a_search(client, app):
-    with app.app_context():
-        from web.archive import get_index
-
-        if not hasattr(get_index(), "highlight_text"):
-            pytest.skip("the search API has no Index.highlight_text(text, query) yet")
+def test_article_page_marks_the_query_when_coming_from_a_search(client):
     html = main_of(client.get("/articles/hutan-riau-2015?q=tembak"))
     assert "<mark>menembakkan</mark>" in html
+    assert html.count("<p><mark>") + html.count("<p>") >= 2  # still one <p> per paragraph
+    hostile = main_of(client.get("/articles/hostile?q=kebakaran"))
+    assert "<mark>Kebakaran</mark> &lt;script&gt;alert(1)&lt;/script&gt;" in hostile
+    assert "Paragraf kedua &lt;img src=x onerror=alert(2)&gt; <mark>kebakaran</mark>" in hostile
+    invalid = main_of(client.get("/articles/hutan-riau-2015?q=-banjir"))
+    assert "cannot be marked" in invalid and "<mark>" not in invalid
 
 
 def test_article_ids_with_url_characters_round_trip(client):

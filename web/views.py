@@ -79,11 +79,8 @@ def article(article_id: str):
 def marked_paragraphs(index, record, q: str):
     """Return the article's paragraphs with the query's matches marked, or None when the query cannot be
     highlighted (then the page shows the plain text)."""
-    highlight = getattr(index, "highlight_text", None)
-    if highlight is None:
-        return None
     try:
-        html = highlight(record.content, q)
+        html = index.highlight_text(record.content, q)
     except InvalidQuery:
         return None
     return [marked(p) for p in paragraphs(html)]
