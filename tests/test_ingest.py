@@ -369,3 +369,15 @@ def test_any_mix_of_paths_every_record_accounted(tmp_path):
             assert type(exc).__name__ == "RejectedRecord"
             outcomes.append("rejected")
     assert outcomes == ["article", "rejected", "rejected", "article", "rejected"]
+
+
+def test_photo_page_with_little_prose_uses_the_page_summary(tmp_path):
+    caption = "Penyanyi Taylor Swift memeluk Selena Gomez saat berpose di karpet merah Grammy Awards ke-58, Los Angeles."
+    path = tmp_path / "foto.html"
+    path.write_text(f"""<html><head><title>Taylor Swift dan Selena Gomez</title>
+<meta property="og:description" content="{caption}"></head><body>
+<div><span>17 Shares</span> <a>Facebook</a> <a>Twitter</a> <a>Copy Link</a></div>
+<div><p>Taylor Swift dan Selena Gomez</p><img src="a.jpg"><p>telah dilihat 3584 kali</p></div>
+<div>Popular Videos Popular Photos LOAD MORE</div></body></html>""", encoding="utf-8")
+    (record,) = read_all(path)
+    assert to_article(record.fields).content == caption

@@ -33,6 +33,8 @@ _DATE_META = (
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _SECTION_META = ("article:section", "og:section", "section", "kanal", "category", "dtk:kanal")
+_WIDGET_TEXT = re.compile(r"\d+\s*shares?\b|facebook\s+twitter|copy link|load more|lihat semua|berlangganan|subscribe",
+                          re.IGNORECASE)
 _MIN_TEXT_CHARS = 200  # less than this from the precise extraction: try the more generous one
 _TITLE_LOOKAHEAD_LINES = 15
 
@@ -55,17 +57,25 @@ def extract_article(html: bytes | str, url: str | None = None, fallback_date: st
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         return None
     document = _extract(trafilatura, html, url, favor_precision=True)
-    if document is None or len(document.text or "") < _MIN_TEXT_CHARS:
-        generous = _extract(trafilatura, html, url, favor_precision=False)
-        if generous is not None and len(generous.text or "") > len((document.text or "") if document else ""):
-            document = generous
-    if document is None or not (document.text or "").strip():
-        return None
-    content = _trim_edges(_drop_before_headline(document.text, document.title or ""))
-    if not content.strip():
-        return None
     head = html[:200_000] if isinstance(html, str) else html[:200_000].decode("utf-8", "replace")
     metas = _meta_tags(head)
+    text = document.text if document is not None else ""
+    if len(text or "") < _MIN_TEXT_CHARS:
+        # Photo and video pages have little prose: a generous extraction, unless it swept up the page's
+        # widgets, else the page's own summary.
+        generous = _extract(trafilatura, html, url, favor_precision=False)
+        generous_text = generous.text if generous is not None else ""
+        summary = metas.get("og:description") or metas.get("description") or ""
+        if generous_text and len(generous_text) > len(text or "") and not _WIDGET_TEXT.search(generous_text):
+            document, text = generous, generous_text
+        elif len(summary) > len(text or ""):
+            document = document or generous
+            text = summary
+    if document is None or not (text or "").strip():
+        return None
+    content = _trim_edges(_drop_before_headline(text, document.title or ""))
+    if not content.strip():
+        return None
     page_url = document.url or url
     title = strip_site_name(document.title or "", document.sitename, page_url)
     fields: dict = {
