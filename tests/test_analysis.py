@@ -227,3 +227,20 @@ def test_tokenize_false_gives_the_whole_value_as_one_term():
 ])
 def test_nya_clitic_comes_off_before_stemming(word, root):
     assert stem(word) == root
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_stem_and_explain_never_raise_on_any_string(word):
+    root, reason = explain(word.lower())
+    assert isinstance(root, str) and reason
+    assert stem(word.lower()) == root
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_capitalisation_counter_never_raises_and_round_trips(text):
+    counter = CapitalisationCounter()
+    counter.observe(text)
+    names = counter.learned_names(min_count=1, min_ratio=0.5)
+    assert CapitalisationCounter.from_json(counter.to_json()).learned_names(min_count=1, min_ratio=0.5) == names
