@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Index build speed and memory: Warta against the naive reference, in one run of this script.
+
+    python bench/bench_index.py                 # news.jsonl.gz: docs/s of both, ratio, peak memory
+    python bench/bench_index.py --scale         # also 10,000 vs 100,000 synthetic articles (Warta)
+    python bench/bench_index.py --repeat 3      # best of 3 runs each (these machines are noisy)
+
+Each build runs in its own fresh subprocess, so peak memory (ru_maxrss) belongs to that build
+alone, and no stem cache or page cache of one build helps the other. Warta's figure counts the
+whole build: reading, cleaning, duplicate detection, learning names, indexing and committing.
+Its peak memory is reported for the parent and for the largest indexing process; the total is
+an upper bound (forked processes share pages, each counts them). Needs ../shared (the
+development data beside the project); without it, prints "data not found" and exits 0.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("WARTA_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "data" / "news.jsonl.gz"
+NAIVE = SHARED / "bench" / "naive_reference.py"
+MAKE_SCALE = SHARED / "bench" / "make_scale_corpus.py"
+SCALE_SIZES = (10_000, 100_000)
+
+
+def child(system: str, corpus: str, index_dir: str) -> None:
+    """Run one build in this (fresh) process and print its figures as JSON."""
+    if system == "naive":
+        sys.path.insert(0, str(NAIVE.parent))
+        import naive_reference
+
+        docs, seconds = naive_reference.build(naive_reference.read_records(corpus), index_dir)
+        processes = 1
+    else:
+        sys.path.insert(0, str(ROOT))
+        from search.indexer import build
+
+        shutil.rmtree(index_dir, ignore_errors=True)
+        started = time.perf_counter()
+        summary = build([corpus], index_dir)
+        seconds = time.perf_counter() - started
+        docs, processes = summary.read, summary.processes
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "docs": docs, "seconds": seconds, "docs_per_s": docs / seconds, "processes": processes,
+        "peak_mb": own.ru_maxrss / 1024, "worker_peak_mb": children.ru_maxrss / 1024,
+        "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+    }))
+
+
+def run(system: str, corpus: Path, workdir: Path, repeat: int) -> dict:
+    """Return the best (fastest) of `repeat` builds of corpus by system, each in a new process."""
+    best = None
+    for _ in range(repeat):
+        index_dir = workdir / f"index-{system}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        out = subprocess.run([sys.executable, __file__, "--child", system, str(corpus), str(index_dir)],
+                             check=True, capture_output=True, text=True).stdout
+        figures = json.loads(out.strip().splitlines()[-1])
+        if best is None or figures["docs_per_s"] > best["docs_per_s"]:
+            best = figures
+        shutil.rmtree(index_dir, ignore_errors=True)
+    return best
+
+
+def describe(name: str, figures: dict) -> str:
+    memory = f"peak {figures['peak_mb']:.0f} MB"
+    if figures["processes"] > 1:
+        total = figures["peak_mb"] + figures["processes"] * figures["worker_peak_mb"]
+        memory += f" + {figures['processes']} x {figures['worker_peak_mb']:.0f} MB indexing processes (<= {total:.0f} MB)"
+    return (f"{name:<8} {figures['docs']:>7} docs  {figures['seconds']:7.1f} s  {figures['docs_per_s']:7.1f} docs/s  "
+            f"cpu {figures['cpu_s']:6.1f} s  {memory}")
+
+
+def scale_corpus(size: int) -> Path:
+    """Return a synthetic corpus of `size` articles in /tmp, generating it the first time."""
+    path = Path(tempfile.gettempdir()) / f"warta-scale-{size}.jsonl.gz"
+    if not path.exists():
+        print(f"generating {path} ...", flush=True)
+        subprocess.run([sys.executable, str(MAKE_SCALE), str(size), str(path), "--corpus", str(CORPUS)], check=True)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", action="store_true", help="Also compare docs/s at 10,000 and 100,000 synthetic articles.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs per build; the fastest counts.")
+    parser.add_argument("--child", nargs=3, metavar=("SYSTEM", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+    if not CORPUS.exists() or not NAIVE.exists():
+        print(f"data not found ({CORPUS}, {NAIVE}); nothing to measure")
+        return 0
+
+    workdir = Path(tempfile.mkdtemp(prefix="warta-bench-index-"))
+    try:
+        print(f"corpus: {CORPUS}   cores: {os.cpu_count()}   load: {os.getloadavg()[0]:.1f}")
+        naive = run("naive", CORPUS, workdir, args.repeat)
+        warta = run("warta", CORPUS, workdir, args.repeat)
+        print(describe("naive", naive))
+        print(describe("warta", warta))
+        warta_total = warta["peak_mb"] + (warta["processes"] * warta["worker_peak_mb"] if warta["processes"] > 1 else 0)
+        print(f"speed: warta / naive = {warta['docs_per_s'] / naive['docs_per_s']:.2f}x   (target >= 4x)")
+        print(f"memory: warta {warta_total:.0f} MB (upper bound) vs naive {naive['peak_mb']:.0f} MB   (target: no higher)")
+        if args.scale:
+            small, large = (run("warta", scale_corpus(n), workdir, args.repeat) for n in SCALE_SIZES)
+            print(describe(f"{SCALE_SIZES[0] // 1000}k", small))
+            print(describe(f"{SCALE_SIZES[1] // 1000}k", large))
+            change = large["docs_per_s"] / small["docs_per_s"] - 1
+            print(f"scale: docs/s at {SCALE_SIZES[1]:,} is {change:+.0%} of docs/s at {SCALE_SIZES[0]:,}   (target within 20%)")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
