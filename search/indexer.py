@@ -31,6 +31,7 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import timezone
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -49,8 +50,9 @@ NAMES_FILE = "names.json"      # capitalisation counts of every article indexed 
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
-LIMIT_MB = 96                  # Whoosh posting buffer per indexing process; spills to disk beyond
+LIMIT_MB = 48                  # Whoosh posting buffer per indexing process; spills to disk beyond
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
+MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
 
 
@@ -166,8 +168,26 @@ class _FieldLengths:
         return lengths[docnum] if lengths is not None else default
 
 
+class _LeanPostingPool(writing.PostingPool):
+    """Whoosh's posting buffer without per-posting type assertions (our postings are well formed)."""
+
+    def add(self, item):
+        # item = (fieldname, term bytes, docnum, weight, value bytes); the size estimate is
+        # PostingPool's, simplified: it only decides when to spill a sorted run to disk.
+        self.fieldnames.add(item[0])
+        self.currentsize += 130 + len(item[1]) * 2 + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+
 class _BuildWriter(writing.SegmentWriter):
-    """A SegmentWriter that writes its segment faster (see _FieldLengths)."""
+    """A SegmentWriter that writes its segment faster (see _FieldLengths, _LeanPostingPool)."""
+
+    def __init__(self, ix, limitmb: int = LIMIT_MB, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        # SegmentWriter accepts a poolclass argument but ignores it.
+        self.pool = _LeanPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -280,7 +300,8 @@ class _Classifier:
         candidates: set[int] = set()
         for key in sig.band_keys():
             if ("signature", key) in reader:
-                candidates.update(reader.postings("signature", key).all_ids())
+                # A band shared by very many articles is boilerplate, not a story: sample it.
+                candidates.update(islice(reader.postings("signature", key).all_ids(), MAX_CANDIDATES_PER_BAND))
         best = None
         for docnum in candidates:
             stored = reader.stored_fields(docnum)
