@@ -381,3 +381,12 @@ def test_photo_page_with_little_prose_uses_the_page_summary(tmp_path):
 <div>Popular Videos Popular Photos LOAD MORE</div></body></html>""", encoding="utf-8")
     (record,) = read_all(path)
     assert to_article(record.fields).content == caption
+
+
+@pytest.mark.parametrize("name", ["x.jsonl.gz", "x.csv.gz", "x.json.gz", "x.txt.gz"])
+def test_a_gz_name_on_a_file_that_is_not_gzip(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(json.dumps({"content": BODY}) + "\n", encoding="utf-8")
+    items = read_all(path)
+    assert len(items) == 1 and isinstance(items[0], Rejection)
+    assert "gzip" in items[0].reason
