@@ -418,14 +418,14 @@ class CapitalisationCounter:
 
         The ratio is high because Indonesian capitalises common words inside names of offices
         ("Pemerintah Provinsi", "Kementerian Kesehatan"); those are still written lowercase often
-        enough elsewhere to stay below it. Stop words are never names, nor "-nya" forms of a word
-        seen without it ("Catalunya" is a name, "Tuhannya" is "Tuhan" + -nya).
+        enough elsewhere to stay below it. Stop words and reduplicated plurals are never names,
+        nor "-nya" forms of a word seen without it ("Catalunya" is a name, "Tuhannya" is not).
         """
         stops = stop_words()
         names = set()
         for word, capitalised in self.capitalised.items():
-            if capitalised < min_count or word in stops:
-                continue
+            if capitalised < min_count or word in stops or _is_reduplication(word):
+                continue  # "Bangsa-Bangsa" in "Perserikatan Bangsa-Bangsa" is still a plural
             if word.endswith(_CLITIC):
                 base = word[: -len(_CLITIC)].rstrip("-")
                 if base in self.capitalised or base in self.lowercase:
@@ -447,6 +447,12 @@ class CapitalisationCounter:
         counter.capitalised.update(data.get("capitalised", {}))
         counter.lowercase.update(data.get("lowercase", {}))
         return counter
+
+
+def _is_reduplication(word: str) -> bool:
+    """Return whether a word is a reduplicated plural such as "bangsa-bangsa" or "anak-anaknya"."""
+    first, dash, rest = word.partition("-")
+    return bool(dash) and (rest == first or rest.startswith(first))
 
 
 def _is_title_line(line: str) -> bool:

@@ -244,3 +244,11 @@ def test_capitalisation_counter_never_raises_and_round_trips(text):
     counter.observe(text)
     names = counter.learned_names(min_count=1, min_ratio=0.5)
     assert CapitalisationCounter.from_json(counter.to_json()).learned_names(min_count=1, min_ratio=0.5) == names
+
+
+def test_reduplicated_plurals_are_never_learned_as_names():
+    counter = CapitalisationCounter()
+    for _ in range(3):
+        counter.observe("sidang umum Perserikatan Bangsa-Bangsa membahas krisis pangan dunia pekan ini")
+    names = counter.learned_names(min_count=3)
+    assert "perserikatan" in names and "bangsa-bangsa" not in names
