@@ -81,6 +81,27 @@ def source_from_url(url: str | None) -> str | None:
     return parts[-1] if parts[-1] != "www" else None
 
 
+_NOT_SECTIONS = frozenset("www www2 m amp mobile web en id static cdn img beta".split())
+
+
+def category_from_url(url: str | None) -> str | None:
+    """Return the section a URL's subdomain names ("https://regional.kompas.com/x" -> "regional"), or None."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or ""
+    except ValueError:
+        return None
+    labels = [p for p in host.lower().split(".") if p]
+    outlet = source_from_url(url)
+    if outlet not in labels:
+        return None
+    subdomains = labels[: labels.index(outlet)]
+    if len(subdomains) != 1 or subdomains[0] in _NOT_SECTIONS or not subdomains[0].isalpha():
+        return None
+    return subdomains[0]
+
+
 def source_from_site_name(name: str | None) -> str | None:
     """Return an outlet name from a page's site name ("KapanLagi.com" -> "kapanlagi", "Antara News" -> "antaranews")."""
     if not name or not str(name).strip():
@@ -172,7 +193,7 @@ def to_article(record: Mapping[str, Any]) -> Article:
     source = _text_or_none(pick(record, "source"))
     source = " ".join(source.lower().split()) if source else source_from_url(url)
     category = _text_or_none(pick(record, "category"))
-    category = " ".join(category.lower().split()) if category else None
+    category = " ".join(category.lower().split()) if category else category_from_url(url)
     raw_date = pick(record, "date")
     date = parse_date(raw_date)
     if date is None and raw_date is not None:

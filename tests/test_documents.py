@@ -1,7 +1,7 @@
 """Raw rows -> Articles: outlets from URLs, stable ids, titles, dates kept or recorded, clear rejections."""
 import pytest
 
-from search.documents import (normalise_url, source_from_site_name, source_from_url, stable_id, title_from_url,
+from search.documents import (category_from_url, normalise_url, source_from_site_name, source_from_url, stable_id, title_from_url,
                               to_article)
 from search.errors import RejectedRecord
 
@@ -26,6 +26,20 @@ from search.errors import RejectedRecord
 ])
 def test_source_from_url(url, outlet):
     assert source_from_url(url) == outlet
+
+
+@pytest.mark.parametrize("url, section", [
+    ("https://regional.kompas.com/read/x", "regional"),
+    ("http://inet.detik.com/read/x", "inet"),
+    ("http://life.viva.co.id/showbiz/read/1", "life"),
+    ("https://www.detik.com/jateng/berita/d-1/x", None),
+    ("https://m.liputan6.com/news/read/1", None),
+    ("https://kompas.com/x", None),
+    ("https://a.b.kompas.com/x", None),
+    (None, None),
+])
+def test_category_from_url(url, section):
+    assert category_from_url(url) == section
 
 
 @pytest.mark.parametrize("name, outlet", [
