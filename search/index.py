@@ -99,6 +99,7 @@ class Index:
             for name in ("source", "category", "year", "month", "cluster"):
                 snap.column(name)
             snap.dates()
+            snap.shared()
         return time.perf_counter() - started
 
     def close(self) -> None:
@@ -382,10 +383,10 @@ def _collapse(snap: Snapshot, ranked: np.ndarray, count: int) -> list[int]:
 
 def _copies(snap: Snapshot, doc: int) -> tuple[Copy, ...]:
     """Return the other articles of doc's cluster (the same story elsewhere), oldest first."""
+    if not snap.shared()[doc]:
+        return ()
     clusters = snap.column("cluster").codes
     key = clusters[doc]
-    if not key:
-        return ()
     members = np.flatnonzero((clusters == key) & snap.live)
     copies = []
     for member in members.tolist():

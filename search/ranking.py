@@ -85,6 +85,7 @@ class Snapshot:
         self._norms: dict[str, np.ndarray] = {}
         self._columns: dict[str, Column] = {}
         self._dates: np.ndarray | None = None
+        self._shared: np.ndarray | None = None
         self._terms: OrderedDict = OrderedDict()
         self._stored: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -265,26 +266,34 @@ class Snapshot:
             mask = np.isin(column.codes, wanted) if wanted else np.zeros(self.size, dtype=bool)
         return ~mask if condition.negated else mask
 
+    def shared(self) -> np.ndarray:
+        """Return, per document, whether its cluster has other live members (it may collapse)."""
+        if self._shared is None:
+            codes = self.column("cluster").codes
+            sizes = np.bincount(codes[self.live], minlength=len(self.column("cluster").labels))
+            sizes[0] = 0  # code 0: no cluster key, never collapses
+            self._shared = sizes[codes] > 1
+        return self._shared
+
     def facet_counts(self, docs: np.ndarray, fieldname: str) -> list[tuple[str, int]]:
         """Return (value, results) for a facet over matching docs, counting collapsed copies once."""
         column = self.column(fieldname)
-        cluster = self.column("cluster")
-        clusters = cluster.codes[docs].astype(np.int64)
-        codes = column.codes[docs].astype(np.int64)
-        # A story with copies counts once per value: count distinct (cluster, value) pairs, where
-        # articles without a cluster key stand alone.
-        keys = np.where(clusters > 0, clusters, len(cluster.labels) + docs.astype(np.int64))
-        pairs = np.unique(keys * len(column.labels) + codes) % len(column.labels)
-        counts = np.bincount(pairs, minlength=len(column.labels))
+        width = len(column.labels)
+        shared = self.shared()[docs]
+        counts = np.bincount(column.codes[docs[~shared]], minlength=width)
+        if shared.any():
+            # A story with copies counts once per value: count distinct (cluster, value) pairs.
+            members = docs[shared]
+            pairs = np.unique(self.column("cluster").codes[members].astype(np.int64) * width + column.codes[members])
+            counts += np.bincount(pairs % width, minlength=width)
         found = [(column.labels[code], int(n)) for code, n in enumerate(counts) if n and column.labels[code]]
         found.sort(key=lambda item: (-item[1], item[0]))
         return found
 
     def collapsed_total(self, docs: np.ndarray) -> int:
         """Return how many results `docs` make once near-duplicates collapse into one."""
-        clusters = self.column("cluster").codes[docs]
-        keyed = clusters[clusters > 0]
-        return int(np.unique(keyed).size + np.count_nonzero(clusters == 0))
+        shared = self.shared()[docs]
+        return int(np.count_nonzero(~shared) + np.unique(self.column("cluster").codes[docs[shared]]).size)
 
 
 EXACT_BONUS = 0.25  # an article holding every query word as typed scores this much more
