@@ -117,11 +117,31 @@ def test_json_array_items_that_are_not_objects_are_rejected(tmp_path):
     assert [r.origin for r in rejections(items)] == [f"{path}#2", f"{path}#3"]
 
 
-def test_malformed_json_file_is_one_rejection(tmp_path):
+@pytest.mark.parametrize("text, good, reason", [
+    ('[{"content": "a"}, {"content": ]', 1, "malformed JSON in array item 2"),
+    ('[{"content": "a"} {"content": "b"}]', 1, "expected ',' or ']'"),
+    ('[{"content": "a"}, {"content": "b"}', 2, "expected ',' or ']'"),
+    ('{"content": "a", ', 0, "malformed JSON"),
+])
+def test_malformed_json_file_keeps_what_came_before(tmp_path, text, good, reason):
     path = tmp_path / "x.json"
-    path.write_text('[{"content": "a"}, {"content": ]', encoding="utf-8")
-    (item,) = read_all(path)
-    assert isinstance(item, Rejection) and "malformed JSON" in item.reason
+    path.write_text(text, encoding="utf-8")
+    items = read_all(path)
+    assert len(records(items)) == good
+    assert isinstance(items[-1], Rejection) and reason in items[-1].reason
+
+
+def test_json_array_is_streamed_across_chunk_boundaries(tmp_path, monkeypatch):
+    from search.ingest import json_reader
+
+    monkeypatch.setattr(json_reader, "_CHUNK_CHARS", 7)  # every item and many characters cross a boundary
+    articles = [{"id": i, "title": f"Berita “{i}” é", "content": BODY, "skor": 12345.678, "tag": ["a", {"b": None}]}
+                for i in range(20)]
+    path = tmp_path / "besar.json"
+    path.write_text(" \n[\n" + ",\n  ".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n]\n", encoding="utf-8")
+    items = read_all(path)
+    assert [r.fields for r in items] == articles
+    assert items[3].origin == f"{path}#4"
 
 
 def test_json_lines_under_a_json_name(tmp_path):
@@ -390,3 +410,16 @@ def test_a_gz_name_on_a_file_that_is_not_gzip(tmp_path, name):
     items = read_all(path)
     assert len(items) == 1 and isinstance(items[0], Rejection)
     assert "gzip" in items[0].reason
+
+
+@pytest.mark.parametrize("name, content", [
+    ("kosong.jsonl", ""), ("kosong.json", "[]"), ("kosong.csv", "judul,isi\n"), ("kosong.jsonl.gz", None),
+])
+def test_files_without_records_are_reported(tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:
+        path.write_bytes(gzip.compress(b""))
+    else:
+        path.write_text(content, encoding="utf-8")
+    (item,) = read_all(path)
+    assert isinstance(item, Rejection) and "no records" in item.reason

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -53,6 +54,15 @@ def open_binary(path: Path) -> BinaryIO:
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
+
+
+def describe_read_error(exc: BaseException) -> str:
+    """Return what went wrong reading a (possibly compressed) file, in the user's terms."""
+    if isinstance(exc, EOFError):
+        return "the compressed file ends too early"
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return "not a valid gzip file"
+    return str(exc) or type(exc).__name__
 
 
 def _fallback_note(encoding: str, where: str) -> str:

@@ -1,0 +1,176 @@
+"""JSON inputs: JSON lines, and .json files holding one object or an array of objects (streamed)."""
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+from search.ingest.encoding import describe_read_error as _describe, open_binary
+from search.ingest.records import RawRecord, Rejection, preview
+
+Item = RawRecord | Rejection
+_CHUNK_CHARS = 1 << 20
+_WHITESPACE = " \t\r\n"
+
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """Yield each line of a JSON-lines file (optionally gzip-compressed) as a record or a rejection."""
+    number = 0
+    try:
+        with open_binary(path) as handle:
+            for number, raw in enumerate(handle, start=1):
+                if raw.strip():
+                    yield _json_line(f"{path}:{number}", raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Rejection(f"{path}:{number + 1}", f"file cannot be read past this line ({_describe(exc)}); "
+                        "records before it were read. Re-download or re-compress the file")
+
+
+def _json_line(origin: str, raw: bytes) -> Item:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return Rejection(origin, f"line is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save the file as UTF-8", preview(raw))
+    except json.JSONDecodeError as exc:
+        return Rejection(origin, f"malformed JSON: {exc.msg} at column {exc.colno}; fix or remove this line", preview(raw))
+    if not isinstance(data, dict):
+        return Rejection(origin, f"expected a JSON object per line, got {_json_kind(data)}", preview(raw))
+    return RawRecord(origin, data)
+
+
+def read_json(path: Path) -> Iterator[Item]:
+    """Yield the records of a .json file holding one object or an array of objects (or, mislabelled, JSON lines)."""
+    with open_binary(path) as handle:
+        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"[":
+        yield from read_json_array(path)  # arrays can be whole archives: stream them
+        return
+    yield from _read_json_document(path)
+
+
+def read_json_array(path: Path) -> Iterator[Item]:
+    """Yield each item of a top-level JSON array, reading the file in chunks so memory stays bounded."""
+    decoder = json.JSONDecoder()
+    with open_binary(path) as binary:
+        text = _text_chunks(binary)
+        buffer, pos, eof, number = "", 0, False, 0
+
+        def fill() -> bool:
+            nonlocal buffer, pos, eof
+            chunk = next(text, None)
+            if chunk is None:
+                eof = True
+                return False
+            buffer, pos = buffer[pos:] + chunk, 0  # drop what was consumed: only the current item is held
+            return True
+
+        def skip_space() -> None:
+            nonlocal pos
+            while True:
+                while pos < len(buffer) and buffer[pos] in _WHITESPACE:
+                    pos += 1
+                if pos < len(buffer) or not fill():
+                    return
+
+        try:
+            skip_space()
+            pos += 1  # the opening "["
+            skip_space()
+            if pos < len(buffer) and buffer[pos] == "]":
+                return
+            while True:
+                number += 1
+                origin = f"{path}#{number}"
+                while True:
+                    try:
+                        item, end = decoder.raw_decode(buffer, pos)
+                    except json.JSONDecodeError as exc:
+                        if not eof and fill():
+                            continue  # the item runs past the chunk read so far
+                        yield Rejection(origin, f"malformed JSON in array item {number}: {exc.msg}; the items before "
+                                        "it were read, fix the file to read the rest", preview(buffer[pos: pos + 200]))
+                        return
+                    if end == len(buffer) and not eof and fill():
+                        continue  # a number or word cut by the chunk boundary: decode it whole
+                    break
+                pos = end
+                if isinstance(item, dict):
+                    yield RawRecord(origin, item)
+                else:
+                    yield Rejection(origin, f"array item is {_json_kind(item)}, not an object with article fields",
+                                    preview(json.dumps(item, ensure_ascii=False)))
+                skip_space()
+                if pos < len(buffer) and buffer[pos] == ",":
+                    pos += 1
+                    skip_space()
+                    continue
+                if pos < len(buffer) and buffer[pos] == "]":
+                    return
+                yield Rejection(f"{path}#{number + 1}", "malformed JSON: expected ',' or ']' after array item "
+                                f"{number}; the items before it were read", preview(buffer[pos: pos + 200]))
+                return
+        except UnicodeDecodeError as exc:
+            yield Rejection(f"{path}#{number}", f"file is not UTF-8 text ({exc.reason}); re-save it as UTF-8 "
+                            "(the items before this point were read)")
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Rejection(f"{path}#{number}", f"file cannot be read past this point ({_describe(exc)})")
+
+
+def _text_chunks(binary) -> Iterator[str]:
+    """Yield the UTF-8 text of a binary stream in chunks, a multi-byte character never split."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    while True:
+        data = binary.read(_CHUNK_CHARS)
+        chunk = decoder.decode(data, final=not data)
+        if chunk:
+            yield chunk
+        if not data:
+            return
+
+
+def _read_json_document(path: Path) -> Iterator[Item]:
+    """Yield the records of a .json file read whole: one object, or a wrapper around an array of them."""
+    try:
+        with open_binary(path) as handle:
+            raw = handle.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Rejection(str(path), f"file cannot be read ({_describe(exc)})")
+        return
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        yield Rejection(str(path), f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8", preview(raw))
+        return
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several objects one after another: JSON lines under a .json name
+            yield from read_jsonl(path)
+            return
+        yield Rejection(f"{path}:{exc.lineno}", f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
+                        "fix the file (no record of it was read)", preview(raw[max(0, exc.pos - 80): exc.pos + 80]))
+        return
+    if isinstance(data, dict):
+        # {"articles": [...]}-style wrappers are common exports; a plain object is one article.
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if len(lists) == 1 and len(data) <= 3:
+            data = lists[0]
+        else:
+            yield RawRecord(str(path), data)
+            return
+    if not isinstance(data, list):
+        yield Rejection(str(path), f"expected a JSON object or an array of objects, got {_json_kind(data)}", preview(raw))
+        return
+    for number, item in enumerate(data, start=1):
+        origin = f"{path}#{number}"
+        if isinstance(item, dict):
+            yield RawRecord(origin, item)
+        else:
+            yield Rejection(origin, f"array item is {_json_kind(item)}, not an object with article fields",
+                            preview(json.dumps(item, ensure_ascii=False)))
+
+
+def _json_kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
