@@ -173,13 +173,13 @@ def parse(text: str) -> ParsedQuery:
                            f"{MAX_QUERY_CHARS} characters (a few distinctive words work best).")
     parsed = ParsedQuery(blank=not text.strip())
     tokens = tokenize(text)
-    # Each item: ("words", Words, negated) or ("cond", Condition) ; OR joins neighbouring items.
-    items: list[list] = []  # groups of alternatives, built left to right
+    # Items, left to right: ["words", Words or a tuple of OR-ed Words, negated] or ["cond", Condition].
+    items: list[list] = []
     join_next = False
     pending_not = False
     for index, token in enumerate(tokens):
         op = token.operator
-        previous_ok = bool(items) and items[-1][0] is not None
+        previous_ok = bool(items)
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         following_ok = following is not None and following.operator is None
         if op == "OR" and previous_ok and following_ok and not pending_not:
@@ -198,7 +198,9 @@ def parse(text: str) -> ParsedQuery:
             if item is None:
                 continue
             last = items[-1]
-            if last[0] == "words" and item[0] == "words" and not last[2] and not item[2]:
+            if (last[0] == "words" and last[2]) or (item[0] == "words" and item[2]):
+                raise InvalidQuery("OR cannot join an excluded word: to exclude both, write -banjir -longsor.")
+            if last[0] == "words" and item[0] == "words":
                 last[1] = last[1] + (item[1],) if isinstance(last[1], tuple) else (last[1], item[1])
                 continue
             if last[0] == "cond" and item[0] == "cond" and last[1].field == item[1].field \

@@ -150,3 +150,17 @@ def test_any_text_parses_or_raises_invalid_query(text):
         return
     describe(parsed)
     build_query(parsed, no_expansion)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("-banjir OR longsor", "excluded"),
+    ("banjir OR source:kompas", "not a word and a filter"),
+])
+def test_or_that_cannot_be_honoured(text, fragment):
+    with pytest.raises(InvalidQuery, match=fragment):
+        parse(text)
+
+
+def test_or_between_filters_of_one_field():
+    (condition,) = parse("banjir source:kompas OR source:detik").conditions
+    assert condition.values == ("kompas", "detik")
