@@ -423,3 +423,11 @@ def test_files_without_records_are_reported(tmp_path, name, content):
         path.write_text(content, encoding="utf-8")
     (item,) = read_all(path)
     assert isinstance(item, Rejection) and "no records" in item.reason
+
+
+def test_folder_with_a_link_loop_is_read_once(tmp_path):
+    folder = tmp_path / "arsip"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.jsonl").write_text(json.dumps({"content": BODY}) + "\n", encoding="utf-8")
+    (folder / "sub" / "kembali").symlink_to(folder, target_is_directory=True)
+    assert len(records(read_all(folder))) == 1

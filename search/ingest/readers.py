@@ -71,13 +71,18 @@ def read_path(path: Path) -> Iterator[Item]:
     yield from reader(path)
 
 
-def files_in(folder: Path) -> Iterator[Path]:
+def files_in(folder: Path, _seen: set[Path] | None = None) -> Iterator[Path]:
     """Yield every file under a folder, recursively, in sorted order; hidden files and folders are skipped."""
+    seen = _seen if _seen is not None else set()
+    real = folder.resolve()
+    if real in seen:
+        return  # a symbolic link back up the tree: each folder is read once
+    seen.add(real)
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue  # .git, .DS_Store and friends are never archives
         if entry.is_dir():
-            yield from files_in(entry)
+            yield from files_in(entry, seen)
         elif entry.is_file():
             yield entry
 
