@@ -102,6 +102,8 @@ _learned_names: frozenset[str] = frozenset()
 _stem_cache: dict[str, str] = {}
 # Surface form as written -> index term, or None for a stop word: term_positions' fast path.
 _term_cache: dict[str, str | None] = {}
+_UNSEEN = object()
+_CACHE_LIMIT = 300_000  # entries per cache (~60 MB at most); 7,000 news articles have 84,000 distinct words
 _sastrawi = None
 
 
@@ -222,6 +224,8 @@ def stem(word: str) -> str:
     root = _stem_cache.get(word)
     if root is None:
         root = explain(word)[0]
+        if len(_stem_cache) >= _CACHE_LIMIT:
+            _stem_cache.clear()  # bounded memory; a news vocabulary fits many times over
         _stem_cache[word] = root
     return root
 
@@ -301,20 +305,23 @@ def term_positions(text: str) -> dict[str, list[int]]:
     to its term. Stop words are left out but still count as positions, as in the analyzer.
     """
     stops = stop_words()
-    cache = _term_cache
+    cached = _term_cache.get
     positions: dict[str, list[int]] = {}
+    known = positions.get
     for position, surface in enumerate(TOKEN_PATTERN.findall(text)):
-        try:
-            term = cache[surface]
-        except KeyError:
+        term = cached(surface, _UNSEEN)
+        if term is _UNSEEN:
             word = normalise(surface)
             term = None if word in stops else stem(word)
-            cache[surface] = term
+            if len(_term_cache) >= _CACHE_LIMIT:
+                _term_cache.clear()  # bounded memory: numbers and typos never stop coming
+            _term_cache[surface] = term
         if term is not None:
-            if term in positions:
-                positions[term].append(position)
-            else:
+            found = known(term)
+            if found is None:
                 positions[term] = [position]
+            else:
+                found.append(position)
     return positions
 
 

@@ -252,3 +252,10 @@ def test_reduplicated_plurals_are_never_learned_as_names():
         counter.observe("sidang umum Perserikatan Bangsa-Bangsa membahas krisis pangan dunia pekan ini")
     names = counter.learned_names(min_count=3)
     assert "perserikatan" in names and "bangsa-bangsa" not in names
+
+
+def test_caches_stay_bounded(monkeypatch):
+    monkeypatch.setattr(analysis, "_CACHE_LIMIT", 50)
+    term_positions(" ".join(f"kata{i} menulis{i}" for i in range(500)))
+    assert len(analysis._term_cache) <= 50 and len(analysis._stem_cache) <= 50
+    assert term_positions("menulis berita") == {"tulis": [0], "berita": [1]}
