@@ -205,7 +205,8 @@ def parse(text: str) -> ParsedQuery:
                 continue
             if last[0] == "cond" and item[0] == "cond" and last[1].field == item[1].field \
                     and not last[1].negated and not item[1].negated:
-                continue  # values of one field are alternatives anyway (merged below)
+                items.append(list(item))  # values of one field are alternatives anyway (merged below)
+                continue
             raise InvalidQuery("OR can join words, phrases, or two filters on the same field "
                                "(source:kompas OR source:detik), not a word and a filter.")
         if item is not None:
