@@ -176,7 +176,7 @@ def test_pagination_keeps_every_filter(client):
 
 def test_did_you_mean_and_no_results_page(client):
     html = main_of(client.get("/search?q=hutn"))
-    assert "Try <a" in html  # no result at all: the suggestion leads the tips
+    assert "Did you mean" in html and "No articles match <q>hutn</q>" in html
     assert "/search?q=hutan" in links(html)
     empty = main_of(client.get("/search?q=zzzqqq&source=detik"))
     assert "No articles match <q>zzzqqq</q> with these filters" in empty
