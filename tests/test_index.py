@@ -290,7 +290,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.sampled_from(list('banjir gempa"-*():OR AND title source:date:2017.. 🔥ك森<>&')), max_size=60),
        page=st.integers(min_value=1, max_value=5))
 def test_any_query_text_returns_results_or_invalid_query(archive_index, text, page):

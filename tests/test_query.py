@@ -141,7 +141,7 @@ def test_keyword_filters():
         filter_conditions(date_from="yesterday")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_parses_or_raises_invalid_query(text):
     try:
