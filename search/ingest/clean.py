@@ -25,6 +25,11 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
 _DASHES = re.compile(r"(?:(?<=\s)|^)-(?:\s+-)+(?=\s|$)")
 
+# Tokenised text also splits hyphenated words: "undang - undang", "teman - temannya", "ke - 72", "U - 19", "e - KTP".
+_SPLIT_REDUPLICATION = re.compile(r"(?<![\w-])([^\W\d_]+) - ([^\W\d_]+)(?![\w-])")
+_REDUPLICATION_SUFFIXES = frozenset("nya an kan i lah mu ku pun annya".split())
+_SPLIT_PREFIX = re.compile(r"(?<![\w-])(ke|Ke|U|e) - (\d+|[^\W\d_]+)(?![\w-])")
+
 _DAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (r"(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|nopember|desember|"
           r"january|february|march|may|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|agt|aug|sep|sept|okt|oct|nov|des|dec)")
@@ -170,6 +175,8 @@ def _strip_inline_furniture(line: str) -> str:
         line = _INLINE_FURNITURE.sub(" ", line)
     if "- -" in line:
         line = _DASHES.sub("-", line)
+    if " - " in line:
+        line = _rejoin_hyphens(line)
     if "©" in line or ":" in line:
         line = _strip_credit_tail(line)
     if ":" in line and ("aca" in line or "ihat" in line or "imak" in line or "ACA" in line):
@@ -222,6 +229,21 @@ def clean_title(title: str) -> str:
     title = repair_mojibake(title)
     title = _SPACES.sub(" ", _INVISIBLE.sub("", title.replace("\r", " ").replace("\n", " "))).strip()
     return _DASHES.sub("-", title) if "-" in title else title
+
+
+def _rejoin_hyphens(line: str) -> str:
+    """Return the line with hyphenated words that tokenised text split apart joined again ("anak - anak")."""
+    line = _SPLIT_REDUPLICATION.sub(_join_if_reduplicated, line)
+    return _SPLIT_PREFIX.sub(r"\1-\2", line)
+
+
+def _join_if_reduplicated(match: re.Match) -> str:
+    first, second = match.group(1), match.group(2)
+    first_lower, second_lower = first.lower(), second.lower()
+    if len(first) >= 2 and (second_lower == first_lower or (
+            second_lower.startswith(first_lower) and second_lower[len(first):] in _REDUPLICATION_SUFFIXES)):
+        return first + "-" + second  # "anak - anak", "teman - temannya", "mudah - mudahan"
+    return match.group(0)
 
 
 def _strip_credit_tail(line: str) -> str:
