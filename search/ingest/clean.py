@@ -90,10 +90,13 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _SENTENCE_GAP = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 # Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
 _SENTENCE_STARTERS = frozenset(
-    "dia ia mereka kami kita saya aku ini itu hal menurut sementara selain sebelumnya kemudian namun tetapi "
-    "adapun pada dalam saat ketika untuk dengan di ke dari bahkan sedangkan oleh karena sebab jika apabila "
-    "setelah sebelum selanjutnya lebih berdasarkan terkait meski meskipun walaupun sehingga maka juga tak tidak "
-    "para sejumlah salah seperti sebagai secara hingga sampai kepala ketua menteri presiden".split()
+    # Function words: lowercase inside a sentence-case headline and mid-sentence, so a capitalised one
+    # starts a sentence. Office titles (Presiden, Menteri) are left out: they are capitalised mid-sentence.
+    "dia ia mereka kami kita saya aku anda ini itu hal menurut menurutnya pihaknya sementara selain sebelumnya "
+    "kemudian lalu namun tetapi tapi adapun pada dalam saat ketika untuk bagi dengan di ke dari bahkan sedangkan "
+    "oleh karena sebab jika apabila bila setelah sebelum selanjutnya selama sejak berdasarkan terkait meski meskipun "
+    "walaupun sehingga maka juga tak tidak para sejumlah salah seperti sebagai secara hingga sampai tentu sekitar "
+    "akan sudah telah masih yang atau dan jadi begitu demikian kendati diketahui dikatakan disebutkan".split()
 )
 _TITLE_WORDS_MAX = 25
 
