@@ -45,9 +45,15 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_KNOWN_FIELDS = frozenset(alias for aliases in FIELD_ALIASES.values() for alias in aliases)
+
+
 def pick(record: Mapping[str, Any], name: str) -> Any:
     """Return the value of the first alias of `name` that the record carries, or None."""
-    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+    return _pick_lowered({str(k).strip().lower(): v for k, v in record.items()}, name)
+
+
+def _pick_lowered(lowered: Mapping[str, Any], name: str) -> Any:
     for alias in FIELD_ALIASES[name]:
         value = lowered.get(alias)
         if value is not None and str(value).strip() != "":
@@ -174,7 +180,8 @@ def to_article(record: Mapping[str, Any]) -> Article:
     """Turn one raw input row into a cleaned Article; raise RejectedRecord saying why it cannot be."""
     if not isinstance(record, Mapping):
         raise RejectedRecord(f"expected an object with fields, got {type(record).__name__}")
-    raw_content = pick(record, "content")
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}  # once: column names in any case
+    raw_content = _pick_lowered(lowered, "content")
     if raw_content is None:
         raise RejectedRecord("no article text: none of the fields " + ", ".join(FIELD_ALIASES["content"])
                              + " is present and non-empty; add the text or map its column to one of these names")
@@ -183,23 +190,22 @@ def to_article(record: Mapping[str, Any]) -> Article:
     content = clean_text(str(raw_content))
     if not content.strip():
         raise RejectedRecord("article text is empty after removing page furniture (only menus, links or credits were left)")
-    known = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
-    extra = {k: v for k, v in record.items() if str(k).strip().lower() not in known}
-    url = _text_or_none(pick(record, "url"))
-    title = clean_title(str(pick(record, "title") or ""))
+    extra = {k: v for k, v in record.items() if str(k).strip().lower() not in _KNOWN_FIELDS}
+    url = _text_or_none(_pick_lowered(lowered, "url"))
+    title = clean_title(str(_pick_lowered(lowered, "title") or ""))
     if not title:
         title = title_from_url(url) or _first_words(content)
         extra["title_derived"] = True  # shown as-is, but it is ours, not the outlet's
-    source = _text_or_none(pick(record, "source"))
+    source = _text_or_none(_pick_lowered(lowered, "source"))
     source = " ".join(source.lower().split()) if source else source_from_url(url)
-    category = _text_or_none(pick(record, "category"))
+    category = _text_or_none(_pick_lowered(lowered, "category"))
     category = " ".join(category.lower().split()) if category else category_from_url(url)
-    raw_date = pick(record, "date")
+    raw_date = _pick_lowered(lowered, "date")
     date = parse_date(raw_date)
     if date is None and raw_date is not None:
         extra["date_unparsed"] = str(raw_date)[:100]  # kept so the user can see what we could not read
     return Article(
-        id=stable_id(pick(record, "id"), url, title, content),
+        id=stable_id(_pick_lowered(lowered, "id"), url, title, content),
         title=title,
         content=content,
         url=url,

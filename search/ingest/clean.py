@@ -87,7 +87,10 @@ _CREDIT_TAIL_CHARS = 240
 _BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 # The space between two sentences (the punctuation stays with the sentence it ends).
-_SENTENCE_GAP = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
+# Candidate gaps after an end mark or a closing quote/bracket (one cheap look-behind); a gap after a
+# quote or bracket only counts when a full stop, "!" or "?" comes right before it.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?\"'”’)])\s+(?=[\"'“‘(]?[A-Z0-9])")
+_CLOSERS = "\"'”’)"
 # Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
 _SENTENCE_STARTERS = frozenset(
     # Function words: lowercase inside a sentence-case headline and mid-sentence, so a capitalised one
@@ -314,7 +317,19 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
 
 def _split_sentences(line: str) -> list[str]:
     """Return the sentences of a paragraph, each with its closing punctuation."""
-    return [part for part in _SENTENCE_GAP.split(line) if part]
+    sentences: list[str] = []
+    for part in _SENTENCE_GAP.split(line):
+        if sentences and not _ends_sentence(sentences[-1]):
+            sentences[-1] += " " + part
+        elif part:
+            sentences.append(part)
+    return sentences
+
+
+def _ends_sentence(text: str) -> bool:
+    if not text:
+        return False
+    return text[-1] in ".!?" or (len(text) >= 2 and text[-1] in _CLOSERS and text[-2] in ".!?")
 
 
 def _key(text: str) -> str:
