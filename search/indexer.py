@@ -24,9 +24,11 @@ import json
 import multiprocessing
 import os
 import pickle
+import queue
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -371,7 +373,8 @@ def _raw_excerpt(fields) -> str:
 
 
 def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: analysis.CapitalisationCounter,
-                    rejects: _Rejects, summary: BuildSummary, tick: Callable[[], None]) -> None:
+                    rejects: _Rejects, summary: BuildSummary, tick: Callable[[], None],
+                    stem_ahead: _StemAhead | None = None) -> None:
     """Pass 1: account for every input record, spool the articles to index."""
     for item in read_inputs(paths):
         summary.read += 1
@@ -386,7 +389,9 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
             except Exception as exc:  # a cleaning bug must cost one record, not the build
                 reason, origin, raw = f"cannot read this record ({type(exc).__name__}: {exc})", item.origin, _raw_excerpt(item.fields)
             else:
-                _classify(article, classifier, spools, names, summary)
+                if _classify(article, classifier, spools, names, summary) and stem_ahead is not None:
+                    stem_ahead.add(article.title)
+                    stem_ahead.add(article.content)
                 continue
         summary.rejected += 1
         summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
@@ -394,14 +399,15 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
 
 
 def _classify(article: Article, classifier: _Classifier, spools: _Spools,
-              names: analysis.CapitalisationCounter, summary: BuildSummary) -> None:
+              names: analysis.CapitalisationCounter, summary: BuildSummary) -> bool:
+    """Count what happens to one article, and spool it when it is to be indexed; return whether it is."""
     content_hash = article.content_hash
     earlier = classifier.run_ids.get(article.id)
     if earlier is not None:
         if earlier[0] == content_hash:
             summary.duplicates += 1
             summary.unchanged += 1
-            return
+            return False
         spools.skip[earlier[1]].add(earlier[2])  # the later version of an id wins
         classifier.run_hashes.pop(earlier[0], None)
         summary.updated += 1
@@ -410,10 +416,10 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
         if indexed_hash == content_hash:
             summary.duplicates += 1
             summary.unchanged += 1
-            return
+            return False
         if classifier.duplicate_of(article, content_hash) is not None:
             summary.duplicates += 1
-            return
+            return False
         if indexed_hash is not None:
             classifier.replaced_ids.append(article.id)
             summary.updated += 1
@@ -430,6 +436,119 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
     spool, seq = spools.add(article_fields(article, cluster, band_keys, content_hash))
     classifier.run_ids[article.id] = (content_hash, spool, seq)
     classifier.run_hashes[content_hash] = article.id
+    return True
+
+
+# --- Stemming ahead, on the core pass 1 leaves idle ----------------------------------------------
+
+
+class _StemAhead:
+    """A process that stems the words of the articles pass 1 accepts, while pass 1 goes on.
+
+    Pass 1 runs on one core; stemming (PySastrawi, once per distinct word) is the largest single
+    cost of pass 2, and both indexing processes would otherwise stem the common words twice. A
+    word's root depends on the learned names only when the word (or its base before -nya) is one,
+    so roots computed without names are valid for every other word (see prime_stem_cache).
+    A sender thread feeds the process, so pass 1 never waits for it: when the stemmer lags by more
+    than IN_FLIGHT batches, texts are left out and their words are simply stemmed in pass 2.
+    """
+
+    BATCH_CHARS = 500_000
+    IN_FLIGHT = 4
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=_stem_ahead_in_process, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.queue: queue.Queue = queue.Queue(maxsize=self.IN_FLIGHT)
+        self.sender = threading.Thread(target=self._send_batches, daemon=True)
+        self.sender.start()
+        self.batch: list[str] = []
+        self.chars = 0
+
+    def _send_batches(self) -> None:
+        try:
+            while True:
+                batch = self.queue.get()
+                self.connection.send(batch)
+                if batch is None:
+                    return
+        except (OSError, ValueError):  # the stemmer died: pass 2 stems everything itself
+            return
+
+    def add(self, text: str) -> None:
+        self.batch.append(text)
+        self.chars += len(text)
+        if self.chars >= self.BATCH_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            try:
+                self.queue.put_nowait(self.batch)
+            except queue.Full:
+                pass
+        self.batch, self.chars = [], 0
+
+    def roots(self) -> dict[str, str]:
+        """Return word -> root for every word stemmed ahead (waits for the stemmer to finish)."""
+        self._flush()
+        while self.sender.is_alive():
+            try:
+                self.queue.put(None, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        self.sender.join()
+        try:
+            return self.connection.recv() if self.process.is_alive() or self.connection.poll() else {}
+        except (EOFError, OSError):
+            return {}
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.connection.close()
+
+
+def _stem_ahead_in_process(connection) -> None:
+    analysis.use_learned_names([])  # roots without names; names are applied in the parent
+    stops = analysis.stop_words()
+    roots: dict[str, str] = {}
+    pattern, normalise, stem = analysis.TOKEN_PATTERN, analysis.normalise, analysis.stem
+    while True:
+        batch = connection.recv()
+        if batch is None:
+            break
+        for text in batch:
+            for match in pattern.finditer(text):
+                word = normalise(match.group())
+                if word not in roots and word not in stops:
+                    roots[word] = stem(word)
+    connection.send(roots)
+    connection.close()
+
+
+def prime_stem_cache(roots: dict[str, str], learned: set[str] | frozenset[str]) -> int:
+    """Put roots computed without learned names into the analyzer's stem cache; return how many.
+
+    Words that are learned names, or are a learned name plus -nya, are left for the analyzer.
+    Call after analysis.use_learned_names (which empties the cache).
+    """
+    cache = getattr(analysis, "_stem_cache", None)  # analysis offers no public way to prime it yet
+    if cache is None:
+        return 0
+    primed = 0
+    for word, root in roots.items():
+        if word in learned or (word.endswith("nya") and word[:-3] in learned):
+            continue
+        if word not in cache:
+            cache[word] = root
+            primed += 1
+    return primed
 
 
 # --- Pass 2: index the spools, one segment per process -------------------------------------------
@@ -547,15 +666,22 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
             spools = _Spools(workdir, max(1, wanted))
             classifier = _Classifier(searcher, rebuild)
+            # Load the stemmer's dictionary once here: every forked process inherits it loaded.
+            analysis.stem("pembangunan")
+            stem_ahead = _StemAhead() if wanted > 1 else None
             try:
-                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading)
+                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, stem_ahead)
+                roots = stem_ahead.roots() if stem_ahead is not None else {}
             finally:
                 spools.close()
                 rejects.close()
+                if stem_ahead is not None:
+                    stem_ahead.close()
         if not rebuild:
             names.merge(load_names(index_dir))
         learned = sorted(names.learned_names())
         analysis.use_learned_names(learned)
+        prime_stem_cache(roots, frozenset(learned))
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)

@@ -243,3 +243,22 @@ def test_cli_index_prints_summary_as_json_and_text(tmp_path, articles_file, runn
     assert result.exit_code == 0, result.output
     assert "duplicates skipped 3 (3 unchanged)" in result.output and "rejected 1" in result.output
     assert "rejects.jsonl" in result.output and "warta index --index" in result.output
+
+
+def test_roots_stemmed_ahead_never_override_learned_names():
+    analysis.use_learned_names(["sutarjo"])
+    primed = indexer.prime_stem_cache({"sutarjo": "tarjo", "sutarjonya": "tarjo", "bermain": "main"},
+                                      analysis.learned_names())
+    assert primed <= 1
+    assert analysis.stem("sutarjo") == "sutarjo" and analysis.stem("bermain") == "main"
+    assert analysis.stem("sutarjonya") != "tarjo"
+
+
+def test_stemming_ahead_returns_the_analyzers_roots():
+    ahead = indexer._StemAhead()
+    try:
+        ahead.add("Para pemain bermain di lapangan pembangunan")
+        roots = ahead.roots()
+    finally:
+        ahead.close()
+    assert roots["bermain"] == analysis.stem("bermain") and "di" not in roots  # stop words are skipped
