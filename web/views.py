@@ -1,12 +1,11 @@
 """The HTML pages: home, results, article, and the OpenSearch description."""
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from search import InvalidQuery
+from web import links
 from web import params as search_params
 from web.archive import archive, get_index, run_search
 from web.markup import marked, paragraphs
@@ -14,25 +13,9 @@ from web.markup import marked, paragraphs
 bp = Blueprint("views", __name__)
 
 
-# A results page has dozens of links (facets, chips, pages, hits); they are built by string
-# formatting from the app's root: one url_for() per link cost several milliseconds a page.
-
-def search_url(state: search_params.SearchParams) -> str:
-    """Return the results URL of a search state (every filter kept)."""
-    args = state.query_args()
-    base = request.script_root + "/search"
-    return base + "?" + urlencode(args, doseq=True) if args else base
-
-
-def article_url(article_id: str, q: str | None = None) -> str:
-    """Return the article page URL, carrying the query whose matches it marks."""
-    url = request.script_root + "/articles/" + quote(article_id, safe="")
-    return url + "?" + urlencode({"q": q}) if q else url
-
-
 @bp.app_context_processor
 def template_globals():
-    return {"search_url": search_url, "article_url": article_url,
+    return {"search_url": links.search_url, "article_url": links.article_url,
             "max_query_length": current_app.config["MAX_QUERY_LENGTH"]}
 
 
@@ -60,7 +43,9 @@ def search():
         results = run_search(state, config["PER_PAGE"])
     except InvalidQuery as exc:
         return render_template("results.html", state=state, results=None, error=str(exc)), 400
-    return render_template("results.html", state=state, results=results, error=None)
+    return render_template("results.html", state=state, results=results, error=None,
+                           facets=links.facet_groups(results, state), chips=links.chips(state),
+                           sorts=links.sort_links(state), pages=links.pages(results, state, config["MAX_PAGE"]))
 
 
 @bp.get("/articles/<path:article_id>")
