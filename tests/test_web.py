@@ -458,6 +458,18 @@ def test_configuration_layers_defaults_environment_and_test_dict(monkeypatch, we
         create_app({"MAX_PAGE": 0})
 
 
+def test_readme_documents_every_setting_and_api_route(app):
+    from web.settings import SETTINGS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"| `{setting.name}` | `{setting.env_var}` | " in readme, setting.name
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            documented = rule.rule.replace("<path:article_id>", "<id>")
+            assert f"`GET {documented}" in readme, rule.rule
+
+
 # -- CLI --------------------------------------------------------------------------------------------
 
 
