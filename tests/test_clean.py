@@ -93,6 +93,8 @@ def test_short_repeated_lines_are_kept():
     ("Harga  naik\t\u00a0 tajam .", "Harga naik tajam ."),
     ("Bisik - bisik soal undang - undang , kata teman - temannya .", "Bisik-bisik soal undang-undang , kata teman-temannya ."),
     ("Timnas U - 23 juara ke - 2 , pakai e - KTP .", "Timnas U-23 juara ke-2 , pakai e-KTP ."),
+    ("Merdeka.com - Hari - hari (anak - anak) jalan - jalan.", "Merdeka.com - Hari-hari (anak-anak) jalan-jalan."),
+    ("Anak - anak-anak dan kupu - kupu - kupu", "Anak - anak-anak dan kupu-kupu - kupu"),
     ("Jakarta - Hujan turun, skor 1 - 1 dan Persib - Arema imbang.", "Jakarta - Hujan turun, skor 1 - 1 dan Persib - Arema imbang."),
     ("Kata\u200b dia", "Kata dia"),
     ("Satu.\r\nDua.\rTiga.", "Satu.\n\nDua.\n\nTiga."),
@@ -160,6 +162,7 @@ news_text = st.lists(
 @given(news_text)
 @example(BODY[0] + " © 2020 A A A - - - - (ard) (ard) (ard)")  # dashes collapse, then the credit tail fits
 @example("ÂÂÃ\x82\x80")  # mojibake in layers
+@example("Baca juga: X loading... " + BODY[0] + " " + BODY[0])  # a link line once the repeat is gone
 def test_clean_text_never_raises_and_is_idempotent(text):
     once = clean_text(text)
     assert clean_text(once) == once

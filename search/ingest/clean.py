@@ -20,15 +20,17 @@ _MOJIBAKE = re.compile(
     "(?:[\u00c2-\u00df]" + _CONTINUATION + "|[\u00e0-\u00ef]" + _CONTINUATION + "{2}|[\u00f0-\u00f4]" + _CONTINUATION + "{3})+"
 )
 _C1_CONTROLS = re.compile("[\u0080-\u009f]")
+_MOJIBAKE_START = re.compile("[\u00c2-\u00f4]" + _CONTINUATION)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
 _DASHES = re.compile(r"(?:(?<=\s)|^)-(?:\s+-)+(?=\s|$)")
 
 # Tokenised text also splits hyphenated words: "undang - undang", "teman - temannya", "ke - 72", "U - 19", "e - KTP".
-_SPLIT_REDUPLICATION = re.compile(r"(?<![\w-])([^\W\d_]+) - ([^\W\d_]+)(?![\w-])")
 _REDUPLICATION_SUFFIXES = frozenset("nya an kan i lah mu ku pun annya".split())
-_SPLIT_PREFIX = re.compile(r"(?<![\w-])(ke|Ke|U|e) - (\d+|[^\W\d_]+)(?![\w-])")
+_HYPHEN_PREFIXES = frozenset(("ke", "Ke", "U", "e"))
+_TRAILING_WORD = re.compile(r"[^\W_]+$")
+_LEADING_WORD = re.compile(r"[^\W_]+")
 
 _DAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (r"(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|nopember|desember|"
@@ -135,7 +137,11 @@ def clean_text(text: str) -> str:
         key = _key(line)
         if key in seen_paragraphs and key.count(" ") >= _MIN_WORDS_TO_DEDUPE - 1:
             continue
-        line = _drop_repeated_sentences(line, seen_sentences)
+        deduplicated = _drop_repeated_sentences(line, seen_sentences)
+        if deduplicated != line:
+            # What is left may now be short enough to be a link line: judge it again.
+            deduplicated = clean_line(deduplicated)
+        line = deduplicated
         if not line:
             continue
         key = _key(line)
@@ -208,6 +214,8 @@ def is_furniture(line: str) -> bool:
 
 def repair_mojibake(text: str) -> str:
     """Return the text with UTF-8 that was mis-decoded as cp1252/latin-1 ("CafÃ©", "â€œ") decoded properly."""
+    if not _MOJIBAKE_START.search(text):
+        return text  # a one-character-class scan: far cheaper than the full pattern on clean text
     # Text encoded twice over needs one round per layer; every round that changes something makes the
     # text shorter, so this ends, and it ends where a further call would change nothing.
     while _MOJIBAKE.search(text):
@@ -239,17 +247,30 @@ def clean_title(title: str) -> str:
 
 def _rejoin_hyphens(line: str) -> str:
     """Return the line with hyphenated words that tokenised text split apart joined again ("anak - anak")."""
-    line = _SPLIT_REDUPLICATION.sub(_join_if_reduplicated, line)
-    return _SPLIT_PREFIX.sub(r"\1-\2", line)
+    pieces = line.split(" - ")
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        # The words either side of this " - ": the last of what came before, the first of what follows,
+        # each a whole word (not itself hyphenated further).
+        before = _TRAILING_WORD.search(joined, max(0, len(joined) - 40))
+        after = _LEADING_WORD.match(piece)
+        left = before.group(0) if before and joined[before.start() - 1: before.start()] != "-" else ""
+        right = after.group(0) if after and piece[after.end(): after.end() + 1] != "-" else ""
+        joined += ("-" if _split_word(left, right) else " - ") + piece
+    return joined
 
 
-def _join_if_reduplicated(match: re.Match) -> str:
-    first, second = match.group(1), match.group(2)
-    first_lower, second_lower = first.lower(), second.lower()
-    if len(first) >= 2 and (second_lower == first_lower or (
-            second_lower.startswith(first_lower) and second_lower[len(first):] in _REDUPLICATION_SUFFIXES)):
-        return first + "-" + second  # "anak - anak", "teman - temannya", "mudah - mudahan"
-    return match.group(0)
+def _split_word(left: str, right: str) -> bool:
+    """Return True when "left - right" is one hyphenated word that tokenising split apart."""
+    if not left or not right:
+        return False
+    if left in _HYPHEN_PREFIXES:
+        return True  # "ke - 72", "U - 19", "e - KTP"
+    if len(left) < 2 or not left.isalpha() or not right.isalpha():
+        return False
+    left, right = left.lower(), right.lower()
+    # "anak - anak", "teman - temannya", "mudah - mudahan"
+    return right == left or (right.startswith(left) and right[len(left):] in _REDUPLICATION_SUFFIXES)
 
 
 def _strip_credit_tail(line: str) -> str:
