@@ -7,13 +7,15 @@ queries, Whoosh's RegexTokenizer, lowercasing and Sastrawi's stop list;
   - "bm25-naive-stem": Sastrawi's CachedStemmer.stem() on every token, as ../shared/bench/naive_reference.py.
 
 A baseline index is built from the stored articles of a Warta index, so it holds exactly the same
-articles, cleaned the same way, with the same ids. It is cached in a folder of its own and rebuilt
-when the Warta index changes.
+articles, cleaned the same way, with the same ids. It is cached in a folder of its own (by default
+under the temp folder, see baseline_dir) and rebuilt when the Warta index changes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -119,10 +121,16 @@ def warta_index_fingerprint(warta_index_dir: str | Path) -> dict:
 
 
 def baseline_dir(warta_index_dir: str | Path, baseline: Baseline, parent: str | Path | None = None) -> Path:
-    """Return where the baseline index for a Warta index lives: a sibling folder, or under `parent`."""
+    """Return where the baseline index for a Warta index lives: under `parent`, else in the temp folder.
+
+    The default keeps baseline indexes out of the user's folders (an index often lives inside a
+    project): <temp>/warta-baselines/<index name>-<hash of its path>/.
+    """
     warta_index_dir = Path(warta_index_dir).resolve()
-    name = f"{warta_index_dir.name}-{baseline.name}"
-    return (Path(parent) if parent else warta_index_dir.parent) / name
+    if parent is None:
+        key = hashlib.blake2b(str(warta_index_dir).encode("utf-8"), digest_size=6).hexdigest()
+        parent = Path(tempfile.gettempdir()) / "warta-baselines" / f"{warta_index_dir.name}-{key}"
+    return Path(parent) / f"{warta_index_dir.name}-{baseline.name}"
 
 
 def ensure_baseline(warta_index_dir: str | Path, baseline: Baseline, parent: str | Path | None = None,

@@ -198,7 +198,7 @@ def analyze_command(text, explain, index_dir):
 @index_option
 @click.option("--compare", is_flag=True, help="Also run the two baselines (plain BM25F, naive Sastrawi) and show all side by side.")
 @click.option("--baseline-dir", type=click.Path(file_okay=False),
-              help="Where baseline indexes are cached (default: folders next to the index).")
+              help="Where baseline indexes are cached (default: under the temp folder).")
 @click.option("--runs", "runs_dir", type=click.Path(file_okay=False), help="Write a TREC run file per system here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(queries, qrels, index_dir, compare, baseline_dir, runs_dir, as_json):

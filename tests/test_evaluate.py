@@ -179,3 +179,12 @@ def test_baseline_is_rebuilt_when_the_warta_index_is_rebuilt_from_other_articles
     with BaselineSearcher(ensure_baseline(warta_dir, NOSTEM, parent)) as searcher:
         assert searcher.search("banjir") == []
         assert len(searcher.search("gempa")) == 3
+
+
+def test_baselines_default_to_the_temp_folder_not_beside_the_index(built_index):
+    import tempfile
+
+    folder = baseline_dir(built_index, NOSTEM)
+    assert folder.is_relative_to(tempfile.gettempdir())
+    assert folder != baseline_dir(built_index.parent / "other", NOSTEM)
+    assert not folder.is_relative_to(built_index.parent)
