@@ -431,3 +431,16 @@ def test_folder_with_a_link_loop_is_read_once(tmp_path):
     (folder / "sub" / "a.jsonl").write_text(json.dumps({"content": BODY}) + "\n", encoding="utf-8")
     (folder / "sub" / "kembali").symlink_to(folder, target_is_directory=True)
     assert len(records(read_all(folder))) == 1
+
+
+def test_html_byline_time_completes_a_date_without_one(tmp_path):
+    page = PAGE.replace('<meta property="article:published_time" content="2017-03-02T10:15:00+07:00">',
+                        '<meta name="date" content="2017-03-02">')
+    page = page.replace("<h1>Kebakaran Hutan Melanda Riau</h1>",
+                        "<h1>Kebakaran Hutan Melanda Riau</h1>\n<p>Kamis , 02 Maret 2017, 10:15 WIB</p>")
+    path = tmp_path / "halaman.html"
+    path.write_text(page, encoding="utf-8")
+    (record,) = read_all(path)
+    article = to_article(record.fields)
+    assert article.date.isoformat() == "2017-03-02T10:15:00+07:00"
+    assert "Kamis" not in article.content

@@ -73,16 +73,16 @@ def extract_article(html: bytes | str, url: str | None = None, fallback_date: st
             text = summary
     if document is None or not (text or "").strip():
         return None
-    content = _trim_edges(_drop_before_headline(text, document.title or ""))
-    if not content.strip():
-        return None
     page_url = document.url or url
     title = strip_site_name(document.title or "", document.sitename, page_url)
+    content = _trim_edges(_drop_before_headline(text, title))
+    if not content.strip():
+        return None
     fields: dict = {
         "title": title,
         "content": content,
         "url": page_url,
-        "date": _published(metas) or document.date or _date_in_page(html) or fallback_date,
+        "date": _publication_date(metas, document.date, text, title) or _date_in_page(html) or fallback_date,
         "source": source_from_url(page_url) or source_from_site_name(document.sitename),
         "category": _category(metas, document.categories),
     }
@@ -129,6 +129,34 @@ def _published(metas: dict[str, str]) -> str | None:
         if value and parse_date(value) is not None:
             return value
     return None
+
+
+def _publication_date(metas: dict[str, str], extracted: str | None, text: str, title: str) -> str | None:
+    """Return the page's publication date: from its meta tags, else trafilatura's; a bare day gets the byline's time."""
+    date = _published(metas) or extracted
+    if date and len(date.strip()) <= len("2017-03-02"):
+        return _with_byline_time(date, text, title)
+    return date
+
+
+def _with_byline_time(day: str | None, text: str, title: str) -> str | None:
+    """Return `day` with the time of publication when the byline next to the headline gives it on that day."""
+    parsed_day = parse_date(day) if day else None
+    if parsed_day is None or not title:
+        return day
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    target = _squash(title)
+    for i, line in enumerate(lines[:_TITLE_LOOKAHEAD_LINES]):
+        if _squash(line) != target:
+            continue
+        for near in lines[max(0, i - 2): i + 4]:  # the byline sits just above or below the headline
+            if len(near) > 80:
+                continue
+            stamp = parse_date(near)
+            if stamp and stamp.date() == parsed_day.date() and (stamp.hour, stamp.minute) != (0, 0):
+                return near
+        break
+    return day
 
 
 def _date_in_page(html: bytes | str) -> str | None:
