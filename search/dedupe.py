@@ -3,8 +3,10 @@
 The same wire story published by two outlets, or an article re-published with small edits, shares
 most of its 5-word shingles. A MinHash signature estimates that share (the Jaccard similarity of
 the shingle sets); its LSH band keys are stored in the index's `signature` field, so a new article
-finds its candidates with one term query, and candidates are confirmed by their estimated
-similarity before an article joins their cluster.
+finds its candidates with one term lookup per band, and candidates are confirmed by their
+estimated similarity before an article joins their cluster. Tuned on the development corpus:
+pairs at or above 0.7 were the same story retold (one outlet's follow-ups, wire copies); below
+0.5 they were different stories of the same beat sharing boilerplate.
 """
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[:33] = True
 _SEPARATOR[[ord(c) for c in "!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~"]] = True
 _MAX_BYTES = 1 << 20  # longer texts are judged on their first megabyte
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Fixed seeds: signatures are stored in indexes and must be the same in every process and run.
 _rng = np.random.Generator(np.random.PCG64(20251125))
 _MULTIPLIERS = _rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
