@@ -755,8 +755,11 @@ class _Bars:
         if enabled:
             from tqdm import tqdm
 
-            self._tqdm = tqdm
-            self.read_bar = tqdm(desc="reading", unit=" records", file=sys.stderr, mininterval=0.5)
+            # A terminal that reports no size (some CI and `script` sessions) would get no bar at all.
+            size = shutil.get_terminal_size((80, 24))
+            width, height = size.columns or 80, size.lines or 24
+            self._tqdm = lambda **options: tqdm(file=sys.stderr, mininterval=0.5, ncols=width, nrows=height, **options)
+            self.read_bar = self._tqdm(desc="reading", unit=" records")
 
     def reading(self) -> None:
         if self.read_bar is not None:
@@ -765,8 +768,7 @@ class _Bars:
     def start_indexing(self, total: int) -> None:
         if self.enabled:
             self.read_bar.close()
-            self.index_bar = self._tqdm(desc="indexing", total=total, unit=" articles", file=sys.stderr,
-                                        mininterval=0.5)
+            self.index_bar = self._tqdm(desc="indexing", total=total, unit=" articles")
 
     def indexing(self, count: int) -> None:
         if self.index_bar is not None and count:
