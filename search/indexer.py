@@ -52,7 +52,7 @@ NAMES_FILE = "names.json"      # capitalisation counts of every article indexed 
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
-LIMIT_MB = 48                  # Whoosh posting buffer per indexing process; spills to disk beyond
+LIMIT_MB = 32                  # Whoosh posting buffer per indexing process; spills sorted runs to disk beyond
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
@@ -685,8 +685,10 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
+        replaced_ids = classifier.replaced_ids
+        del classifier  # its tables are not needed by pass 2: keep them out of the forked processes
         if not rebuild:
-            for article_id in classifier.replaced_ids:
+            for article_id in replaced_ids:
                 writer.delete_by_term("id", article_id)
         if parallel:
             segments = _index_in_workers(index_dir, spools, learned, bars.indexing)
