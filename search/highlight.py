@@ -236,14 +236,25 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     return html.escape(text[:end])
 
 
+_ENDS = (". ", "! ", "? ", '." ', ".” ", ".\n", "\n")  # what ends a sentence, found with str.find (C speed)
+
+
 def _sentence_at(text: str, at: int) -> tuple[int, int]:
     """Return (start, end) of the sentence around offset `at`, looking back at most _LOOKBACK characters."""
     window_start = max(0, at - _LOOKBACK)
     start = window_start
-    for boundary in _SENTENCE_END.finditer(text, window_start, at):
-        start = boundary.end()
-    following = _SENTENCE_END.search(text, at)
-    return start, following.start() if following else len(text)
+    for end_mark in _ENDS:
+        found = text.rfind(end_mark, window_start, at)
+        if found >= 0:
+            start = max(start, found + len(end_mark))
+    while start < at and text[start].isspace():
+        start += 1
+    end = len(text)
+    for end_mark in _ENDS:
+        found = text.find(end_mark, at, end)
+        if found >= 0:
+            end = found + (0 if end_mark[0] == "\n" else 1)  # keep the full stop, drop the newline
+    return start, end
 
 
 def snippet(text: str, spec: MatchSpec, max_chars: int = SNIPPET_CHARS) -> str:
