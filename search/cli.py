@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -51,6 +52,8 @@ def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_j
     from search.indexer import build
 
     progress = not quiet and not as_json and sys.stderr.isatty()
+    # `kill` (SIGTERM) should clean up like Ctrl-C does: cancel the build, remove its temporary files.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     summary = build(paths, index_dir, rejects_path=rejects_path, rebuild=rebuild, wait=wait,
                     processes=processes, progress=progress)
     if as_json:
