@@ -9,7 +9,9 @@ Phrases still use Whoosh's positional matching for the documents that contain th
 from __future__ import annotations
 
 import math
+import pickle
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -31,7 +33,51 @@ STORED_CACHE_SIZE = 512  # stored articles kept per searcher (each is one decomp
 MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
 
 
-def _decode(matcher) -> tuple[list, list]:
+_VALUES_START = b"c_codecs\nencode\n"  # where a pickled block's position values begin
+_INFLATE_STEP = 2048  # 128 ids and weights take about 1.5 kB of a block's pickle
+
+
+def _read_block(leaf) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return (document numbers, frequencies) of the leaf matcher's current block, or None if unsure.
+
+    Whoosh pickles each block as (ids, weights, values); unpickling the values (every posting's
+    positions, each a bytes object rebuilt through _codecs.encode) is most of the cost of reading
+    postings. Ranking needs no positions, so the pickle is cut where the values start and closed
+    there, and the ids are delta-decoded with numpy. Anything unexpected returns None (the caller
+    then reads the block the ordinary way).
+    """
+    try:
+        raw = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
+        if leaf._compression:
+            # Inflate only as far as the values: ids and weights come first.
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(raw, _INFLATE_STEP)
+            while raw.find(_VALUES_START) < 0 and (inflater.unconsumed_tail or not inflater.eof):
+                more = inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP)
+                if not more:
+                    break
+                raw += more
+        cut = raw.find(_VALUES_START)
+        data = pickle.loads(raw[:cut] + b"t\x87.") if cut > 0 else pickle.loads(raw)
+        ids, weights = data[0], data[1]
+        count = leaf._blocklength
+        ids = np.asarray(ids, dtype=np.int64)
+        if not leaf._byteids:
+            ids = np.cumsum(ids)
+        if weights is None:
+            freqs = np.ones(count, dtype=np.float32)
+        elif isinstance(weights, float):
+            freqs = np.full(count, weights, dtype=np.float32)
+        else:
+            freqs = np.asarray(weights, dtype=np.float32)
+        if ids.shape != (count,) or freqs.shape != (count,):
+            return None
+        return ids, freqs
+    except Exception:  # a format we do not know: let Whoosh read it
+        return None
+
+
+def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
     """Return all (document numbers, frequencies) of a postings matcher, a block at a time when possible."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -41,19 +87,27 @@ def _decode(matcher) -> tuple[list, list]:
     ids: list = []
     freqs: list = []
     if isinstance(leaf, W3LeafMatcher):
-        # Whoosh decodes whole blocks anyway; take them as they are instead of one posting per call.
         while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(leaf._ids[leaf._i:leaf._blocklength])
-            freqs.extend(leaf._weights[leaf._i:leaf._blocklength])
+            block = _read_block(leaf) if leaf._i == 0 else None
+            if block is None:
+                leaf._read_ids()
+                leaf._read_weights()
+                block = (np.asarray(leaf._ids[leaf._i:leaf._blocklength], dtype=np.int64),
+                         np.asarray(leaf._weights[leaf._i:leaf._blocklength], dtype=np.float32))
+            ids.append(block[0])
+            freqs.append(block[1])
             leaf._next_block()
-        return ids, freqs
-    while matcher.is_active():
-        ids.append(matcher.id())
-        freqs.append(matcher.weight())
-        matcher.next()
-    return ids, freqs
+    else:
+        plain_ids, plain_freqs = [], []
+        while matcher.is_active():
+            plain_ids.append(matcher.id())
+            plain_freqs.append(matcher.weight())
+            matcher.next()
+        ids.append(np.asarray(plain_ids, dtype=np.int64))
+        freqs.append(np.asarray(plain_freqs, dtype=np.float32))
+    if not ids:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(freqs)
 
 
 def datetime_key(moment) -> int:
@@ -164,8 +218,8 @@ class Snapshot:
             if (fieldname, term) not in leaf:
                 continue
             block_ids, block_freqs = _decode(leaf.postings(fieldname, term))
-            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-            freqs.append(np.asarray(block_freqs, dtype=np.float32))
+            ids.append(block_ids + offset)
+            freqs.append(block_freqs)
         result = ((np.concatenate(ids), np.concatenate(freqs)) if ids
                   else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)))
         with self._lock:
