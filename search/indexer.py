@@ -42,6 +42,7 @@ from whoosh import writing
 from whoosh.index import LockError
 
 from search import analysis, dedupe
+from search.segments import BuildWriter, writer_args
 from search.documents import Article, to_article
 from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
 from search.ingest import Rejection, read_inputs
@@ -52,7 +53,6 @@ NAMES_FILE = "names.json"      # capitalisation counts of every article indexed 
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
-LIMIT_MB = 32                  # Whoosh posting buffer per indexing process; spills sorted runs to disk beyond
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
@@ -146,79 +146,10 @@ def use_index_names(index_dir: str | Path) -> None:
     analysis.use_learned_names(load_names(index_dir).learned_names())
 
 
-class _FieldLengths:
-    """Each document's field lengths, read once per field: what the posting writer asks per posting.
-
-    Whoosh's per-document reader answers doc_field_length() with a file-exists check (a stat
-    call) for every posting of a field without lengths, and a column lookup for the others; on a
-    news corpus that is about a third of the time spent writing a segment.
-    """
-
-    def __init__(self, reader, schema):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        decoded = [byte_to_length(b) for b in range(256)]
-        self.lengths: dict[str, list[int]] = {}
-        for name, field in schema.items():
-            column = reader._cached_reader(_lenfield(name), LENGTHS_COLUMN) if field.scorable else None
-            if column is not None:
-                self.lengths[name] = [decoded[b] for b in column]
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self.lengths.get(fieldname)
-        return lengths[docnum] if lengths is not None else default
-
-
-class _LeanPostingPool(writing.PostingPool):
-    """Whoosh's posting buffer without per-posting type assertions (our postings are well formed)."""
-
-    def add(self, item):
-        # item = (fieldname, term bytes, docnum, weight, value bytes); the size estimate is
-        # PostingPool's, simplified: it only decides when to spill a sorted run to disk.
-        self.fieldnames.add(item[0])
-        self.currentsize += 130 + len(item[1]) * 2 + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-
-class _BuildWriter(writing.SegmentWriter):
-    """A SegmentWriter that writes its segment faster (see _FieldLengths, _LeanPostingPool)."""
-
-    def __init__(self, ix, limitmb: int = LIMIT_MB, **kwargs):
-        super().__init__(ix, limitmb=limitmb, **kwargs)
-        # SegmentWriter accepts a poolclass argument but ignores it.
-        self.pool = _LeanPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        reader = self.per_document_reader()
-        try:
-            self.fieldwriter.add_postings(self.schema, _FieldLengths(reader, self.schema), self.pool.iter_postings())
-            self.fieldwriter.close()
-        finally:
-            reader.close()
-
-
-def _writer_args() -> dict:
-    """Return SegmentWriter options for building.
-
-    Separate segment files (no compound copy at the end); a bounded posting buffer; posting blocks
-    left uncompressed: most terms are rare, and zlib's set-up cost per tiny block was a tenth of the
-    build while saving little space (blocks say whether they are compressed, so any reader copes).
-    (Inlining short posting lists would save more, but W3Codec's inline path is broken in
-    whoosh-reloaded 2.7.5: no W3TermInfo.set_inline.)
-    """
-    from whoosh.codec.whoosh3 import W3Codec
-
-    return {"limitmb": LIMIT_MB, "compound": False, "codec": W3Codec(compression=0)}
-
-
 def _lock(ix, index_dir: Path, wait: float, **writer_args):
     """Return a writer holding the index lock, waiting up to `wait` seconds; else raise IndexBusy."""
     try:
-        return _BuildWriter(ix, timeout=wait, delay=0.25, **writer_args)
+        return BuildWriter(ix, timeout=wait, delay=0.25, **writer_args)
     except LockError:
         raise IndexBusy(
             f"Another process is writing to the index at '{index_dir}' (waited {wait:g}s). Let it finish "
@@ -573,7 +504,7 @@ def _index_spool_in_process(index_dir: str, spool: str, skip: set[int], names: l
     try:
         analysis.use_learned_names(names)
         ix = whoosh_index.open_dir(index_dir)
-        writer = _BuildWriter(ix, _lk=False, **_writer_args())
+        writer = BuildWriter(ix, _lk=False, **writer_args())
         try:
             for doc in _spooled_docs(Path(spool), skip):
                 writer.add_document(**doc)
@@ -657,7 +588,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     summary = BuildSummary()
     rejects = _Rejects(Path(rejects_path) if rejects_path else index_dir / REJECTS_FILE)
     ix = open_or_create(index_dir, rebuild=rebuild)
-    writer = _lock(ix, index_dir, wait, **_writer_args())
+    writer = _lock(ix, index_dir, wait, **writer_args())
     workdir = Path(tempfile.mkdtemp(prefix="warta-build-"))
     bars = _Bars(progress)
     try:
