@@ -165,6 +165,9 @@ def stats_command(index_dir, as_json):
     click.echo(f"size: {stats.size_bytes / 1e6:.1f} MB")
     for source, count in stats.sources.items():
         click.echo(f"  {source}: {count}")
+    if stats.analysis_outdated:
+        click.echo(f"note: the analyzer (lexicon or rules) changed since this index was built; some words "
+                   f"may not match until you rebuild it: warta index --rebuild --index {index_dir} FILE...", err=True)
 
 
 @main.command("analyze")

@@ -11,12 +11,14 @@ import json
 import math
 import threading
 import time
+from datetime import timezone
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 
 from search import highlight
+from search.analysis import analysis_fingerprint
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, use_index_names
@@ -256,7 +258,20 @@ class Index:
             documents = snap.documents
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexStats(path=str(self.path), documents=documents, sources=sources,
-                          date_first=first, date_last=last, size_bytes=size)
+                          date_first=first, date_last=last, size_bytes=size,
+                          analysis_outdated=self.analysis_outdated())
+
+    def analysis_outdated(self) -> bool:
+        """Return True when the analyzer (lexicon or rules) changed since the index was built.
+
+        The index still opens and searches, but words whose root changed may no longer match
+        until it is rebuilt (warta index --rebuild).
+        """
+        try:
+            meta = json.loads((self.path / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return True
+        return meta.get("analysis") != analysis_fingerprint()
 
 
 # -- helpers that run while the searcher is open ------------------------------------------------
@@ -275,7 +290,7 @@ def _whole_number(value, name: str, minimum: int) -> int:
 def _long_to_iso(value: int) -> str:
     from whoosh.util.times import long_to_datetime
 
-    return long_to_datetime(value).isoformat()
+    return long_to_datetime(value).replace(tzinfo=timezone.utc).isoformat()  # the column holds UTC
 
 
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:

@@ -129,8 +129,14 @@ def open_or_create(index_dir: str | Path, rebuild: bool = False):
             raise _incompatible(index_dir, version)
         (index_dir / NAMES_FILE).unlink(missing_ok=True)
     ix = whoosh_index.create_in(index_dir, build_schema())
-    _write_atomically(index_dir / META_FILE, json.dumps({"schema_version": SCHEMA_VERSION}))
+    _write_meta(index_dir)
     return ix
+
+
+def _write_meta(index_dir: Path) -> None:
+    """Record the schema version and the analysis the index's terms were made with."""
+    meta = {"schema_version": SCHEMA_VERSION, "analysis": analysis.analysis_fingerprint()}
+    _write_atomically(index_dir / META_FILE, json.dumps(meta))
 
 
 def load_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
@@ -636,6 +642,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         bars.close()
         shutil.rmtree(workdir, ignore_errors=True)
     _write_atomically(index_dir / NAMES_FILE, names.to_json())
+    if rebuild:  # every term is now the current analyzer's
+        _write_meta(index_dir)
     with whoosh_index.open_dir(index_dir).searcher() as searcher:
         summary.documents = searcher.doc_count()
     if rejects.file is not None:

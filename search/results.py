@@ -85,6 +85,7 @@ class IndexStats:
     date_first: str | None
     date_last: str | None
     size_bytes: int
+    analysis_outdated: bool = False  # the analyzer changed since the build: rebuild to match every word
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -262,3 +262,18 @@ def test_stemming_ahead_returns_the_analyzers_roots():
     finally:
         ahead.close()
     assert roots["bermain"] == analysis.stem("bermain") and "di" not in roots  # stop words are skipped
+
+
+def test_stats_say_when_the_analyzer_changed_since_the_build(built_index, runner, monkeypatch):
+    """An index records the analysis it was built with; a lexicon change is reported, not hidden."""
+    from search import analysis
+    from search.cli import main
+    from search.index import Index
+
+    assert Index.open(built_index).stats().analysis_outdated is False
+    monkeypatch.setattr(analysis, "analysis_fingerprint", lambda: "changed-lexicon")
+    monkeypatch.setattr("search.index.analysis_fingerprint", lambda: "changed-lexicon")
+    assert Index.open(built_index).stats().analysis_outdated is True
+    result = runner.invoke(main, ["stats", "--index", str(built_index)])
+    assert result.exit_code == 0
+    assert "warta index --rebuild" in result.output
