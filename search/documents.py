@@ -69,15 +69,20 @@ _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.", "www2.")
 _TRACKING_PARAMS = re.compile(r"^(?:utm_\w*|fbclid|gclid|ref|source|amp|page|single|i|_ga|mc_cid|mc_eid)$", re.IGNORECASE)
 
 
-def source_from_url(url: str | None) -> str | None:
-    """Return the outlet name a URL belongs to ("https://news.detik.com/x" -> "detik")."""
+def _host_labels(url: str | None) -> list[str]:
+    """Return the lowercase labels of a URL's host name ("news.detik.com" -> ["news", "detik", "com"])."""
     if not url:
-        return None
+        return []
     try:
         host = urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or ""
     except ValueError:
-        return None
-    parts = [p for p in host.lower().split(".") if p]
+        return []
+    return [p for p in host.lower().split(".") if p]
+
+
+def source_from_url(url: str | None) -> str | None:
+    """Return the outlet name a URL belongs to ("https://news.detik.com/x" -> "detik")."""
+    parts = _host_labels(url)
     if not parts or all(p.isdigit() for p in parts):
         return None
     if len(parts) > 1 and len(parts[-1]) == 2:  # country code: "id", "co", "uk"
@@ -92,13 +97,7 @@ _NOT_SECTIONS = frozenset("www www2 m amp mobile web en id static cdn img beta".
 
 def category_from_url(url: str | None) -> str | None:
     """Return the section a URL's subdomain names ("https://regional.kompas.com/x" -> "regional"), or None."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname or ""
-    except ValueError:
-        return None
-    labels = [p for p in host.lower().split(".") if p]
+    labels = _host_labels(url)
     outlet = source_from_url(url)
     if outlet not in labels:
         return None
