@@ -7,8 +7,10 @@ question per posting while writing. These subclasses keep Whoosh's file format a
 from __future__ import annotations
 
 import heapq
+import zlib
+from array import array
 from operator import itemgetter
-from pickle import dump, load
+from pickle import dump, dumps, load
 
 from whoosh import writing
 
@@ -90,6 +92,30 @@ class TermGroupedPool(writing.PostingPool):
             f.close()
             self._remove_run(path)
 
+    def iter_groups(self):
+        """Yield ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in term order.
+
+        Each term comes once, with its postings in document order (runs are concatenated).
+        """
+        if not self.runs:
+            for key in sorted(self.groups):
+                yield key, self.groups[key]
+            self.groups = {}
+            return
+        self.save()
+        groups = heapq.merge(*(self._read_groups(path) for path in self.runs), key=itemgetter(0))
+        self.runs = []
+        last_key, merged = None, None
+        for key, postings in groups:
+            if key == last_key:
+                merged.extend(postings)
+                continue
+            if merged is not None:
+                yield last_key, merged
+            last_key, merged = key, postings
+        if merged is not None:
+            yield last_key, merged
+
     def iter_postings(self):
         if self.runs:
             self.save()
@@ -116,10 +142,99 @@ class BuildWriter(writing.SegmentWriter):
         self.perdocwriter.close()
         reader = self.per_document_reader()
         try:
-            self.fieldwriter.add_postings(self.schema, FieldLengths(reader, self.schema), self.pool.iter_postings())
+            write_postings(self.fieldwriter, self.schema, FieldLengths(reader, self.schema), self.pool.iter_groups())
             self.fieldwriter.close()
         finally:
             reader.close()
+
+
+def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
+    """Write every term's postings and term info through a W3FieldWriter, a whole term at a time.
+
+    Produces the same bytes as Whoosh's FieldWriter.add_postings (start_term / add_posting /
+    _write_block / finish_term per posting and block), without its per-posting method calls,
+    type checks and block objects: most terms of a news index have one or two postings, so the
+    per-term and per-block overhead is what a segment's commit costs. `groups` yields
+    ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in key order, each term once.
+    """
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+    from whoosh.system import pack_int, pack_long, pack_ushort
+    from whoosh.util.numeric import length_to_byte
+
+    codec = fieldwriter._codec
+    blocklimit, compression = codec._blocklimit, codec._compression
+    if codec._inlinelimit > 1:  # inlined postings need W3TermInfo.set_inline, missing in 2.7.5
+        raise ValueError("write_postings does not inline postings: use a codec with inlinelimit=1")
+    postfile, tindex, fieldmap = fieldwriter._postfile, fieldwriter._tindex, fieldwriter._fieldmap
+    pack_terminfo = W3TermInfo._struct.pack
+    write, tell, add_term = postfile.write, postfile.tell, tindex.add
+    field_lengths = lengths.lengths
+    last_field = None
+    for (fieldname, btext), postings in groups:
+        if fieldname != last_field:
+            if fieldname not in fieldmap:
+                fieldmap[fieldname] = len(fieldmap)
+            prefix = pack_ushort(fieldmap[fieldname])
+            fixedsize = schema[fieldname].format.fixed_value_size()
+            doc_lengths = field_lengths.get(fieldname)
+            last_field = fieldname
+        startoffset = tell()
+        write(WHOOSH3_HEADER_MAGIC)
+        total_weight = df = 0
+        term_min_length, term_max_length, term_max_weight = None, 0, 0
+        count = len(postings)
+        for start in range(0, count, blocklimit):
+            block = postings[start:start + blocklimit] if count > blocklimit else postings
+            ids = [p[0] for p in block]
+            raw_weights = [p[1] for p in block]
+            weights = array("f", raw_weights)  # what Whoosh's block buffer stores (float32)
+            # Block statistics, as W3PostingsWriter.add_posting keeps them.
+            top = max(raw_weights)
+            max_weight = top if top > 0 else 0
+            if doc_lengths is not None:
+                present = [n for n in (doc_lengths[d] for d in ids) if n]
+                min_length = min(present) if present else None
+                max_length = max(present) if present else 0
+            else:
+                min_length, max_length = None, 0
+            # The block: delta-encoded ids, minified weights and values, pickled (protocol 2).
+            deltas = [ids[0]]
+            deltas += [b - a for a, b in zip(ids, ids[1:])]
+            if all(w == 1.0 for w in weights):
+                mini_weights = None
+            elif all(w == weights[0] for w in weights):
+                mini_weights = weights[0]
+            else:
+                mini_weights = tuple(weights)
+            values = [p[2] for p in block if p[2]]
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(values)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(values)
+            databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+            if compression:
+                databytes = zlib.compress(databytes, compression)
+            infobytes = dumps((len(ids), ids[-1], max_weight, compression,
+                               length_to_byte(min_length), length_to_byte(max_length)), 2)
+            blocklength = len(infobytes) + len(databytes)
+            if start + blocklimit >= count:
+                blocklength = -blocklength  # the last block of the term
+            write(pack_int(blocklength))
+            write(infobytes)
+            write(databytes)
+            # The term's statistics, as W3TermInfo.add_block accumulates them.
+            total_weight += sum(weights)
+            df += len(ids)
+            term_min_length = min_length if term_min_length is None else min(term_min_length, min_length)
+            term_max_length = max(term_max_length, max_length)
+            term_max_weight = max(term_max_weight, max_weight)
+        terminfo = pack_terminfo(False, total_weight, df,
+                                 0 if term_min_length is None else length_to_byte(term_min_length),
+                                 length_to_byte(term_max_length), term_max_weight,
+                                 postings[0][0], postings[-1][0])
+        add_term(prefix + btext, terminfo + pack_long(startoffset) + pack_int(tell() - startoffset))
 
 
 def writer_args() -> dict:

@@ -1,0 +1,103 @@
+"""Segment writing: the fast posting writer produces exactly the files Whoosh's own writer does."""
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.qparser import QueryParser
+
+from search import segments
+from search.indexer import article_fields
+from search.schema import build_schema
+
+WORDS = ("banjir bekasi warga rumah hujan petugas kebakaran hutan riau polisi menyita senjata pemilu "
+         "presiden jakarta pembangunan jalan tol ekonomi harga beras naik turun pasar sekolah anak").split()
+
+
+def documents(count: int) -> list[dict]:
+    """Return `count` documents of random words: common terms span several 128-posting blocks."""
+    rng = random.Random(7)
+    docs = []
+    for n in range(count):
+        content = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 60)))
+        doc = {"id": f"doc-{n}", "title": " ".join(rng.sample(WORDS, 3)), "content": content,
+               "content_hash": f"h{n}", "cluster": f"c{n % 7}", "source": rng.choice(["kompas", "detik"]),
+               "date": datetime(2017, 1 + n % 12, 1 + n % 28), "year": "2017", "month": "2017-01"}
+        if n % 3:
+            doc["signature"] = f"0-{n % 5:016x} 1-{n:016x}"
+        docs.append(doc)
+    return docs
+
+
+class WhooshPostingsWriter(segments.BuildWriter):
+    """The same writer, but postings written by Whoosh's own FieldWriter.add_postings."""
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        reader = self.per_document_reader()
+        try:
+            self.fieldwriter.add_postings(self.schema, segments.FieldLengths(reader, self.schema), self.pool.iter_postings())
+            self.fieldwriter.close()
+        finally:
+            reader.close()
+
+
+def write_index(folder: Path, writer_class, docs: list[dict], limitmb: int) -> Path:
+    folder.mkdir()
+    ix = whoosh_index.create_in(folder, build_schema())
+    args = segments.writer_args()
+    args["limitmb"] = limitmb
+    writer = writer_class(ix, **args)
+    if limitmb < 1:  # spill sorted runs to disk every few documents
+        writer.pool.limit = 20_000
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    return folder
+
+
+def posting_files(folder: Path) -> dict[str, bytes]:
+    return {path.suffix: path.read_bytes() for path in folder.iterdir() if path.suffix in (".trm", ".pst")}
+
+
+@pytest.mark.parametrize("limitmb", [segments.LIMIT_MB, 0])
+def test_fast_postings_are_byte_identical_to_whooshs(tmp_path, limitmb):
+    docs = documents(400)
+    ours = posting_files(write_index(tmp_path / "ours", segments.BuildWriter, docs, limitmb))
+    theirs = posting_files(write_index(tmp_path / "theirs", WhooshPostingsWriter, docs, limitmb))
+    assert set(ours) == {".trm", ".pst"}
+    assert ours == theirs
+
+
+def test_index_written_fast_reads_back_like_whooshs(tmp_path):
+    docs = documents(300)
+    folders = [write_index(tmp_path / name, cls, docs, segments.LIMIT_MB)
+               for name, cls in (("ours", segments.BuildWriter), ("theirs", WhooshPostingsWriter))]
+    seen = []
+    for folder in folders:
+        ix = whoosh_index.open_dir(folder)
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            terms = {}
+            for fieldname, text in reader.all_terms():
+                if fieldname in ("content", "title", "signature", "source"):
+                    terms[fieldname, text] = _items(reader, fieldname, text)
+            query = QueryParser("content", ix.schema).parse('"harga beras" OR banjir')
+            hits = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(query, limit=None)]
+        seen.append((terms, hits))
+    assert seen[0][0], "no terms read back"
+    assert seen[0] == seen[1]
+
+
+def _items(reader, fieldname, text) -> list:
+    """Return (docnum, weight, positions) of every posting of a term."""
+    matcher = reader.postings(fieldname, text)
+    items = []
+    while matcher.is_active():
+        positions = matcher.value_as("positions") if fieldname in ("content", "title") else None
+        items.append((matcher.id(), matcher.weight(), positions))
+        matcher.next()
+    return items
