@@ -221,7 +221,7 @@ def results_json(results: Iterable[SystemFigures], **context) -> str:
 # --- Cached Warta indexes for evaluation corpora ------------------------------------------------
 
 # Modules that only affect searching or output: a change there does not need a new index.
-_QUERY_TIME_MODULES = {"index.py", "query.py", "highlight.py", "cli.py", "results.py", "evaluate.py",
+_QUERY_TIME_MODULES = {"index.py", "query.py", "ranking.py", "spelling.py", "highlight.py", "cli.py", "results.py", "evaluate.py",
                        "baselines.py", "errors.py", "__init__.py", "__main__.py"}
 
 

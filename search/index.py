@@ -34,6 +34,12 @@ RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
 REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
+# All words first, then some: when a query of SOME_WORDS_MIN or more words finds fewer than
+# SOME_WORDS_BELOW results holding every word, articles holding some of the words follow them
+# (ranked by BM25F among themselves). Long queries and questions rarely have every word in the
+# article that answers them (FacQA train+valid: MRR@10 0.763 -> 0.770, recall@100 0.899 -> 0.925).
+SOME_WORDS_MIN = 3
+SOME_WORDS_BELOW = 100
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
@@ -121,14 +127,16 @@ class Index:
 
     def search(self, text: str, page: int = 1, per_page: int = 10, *, source=None, category=None,
                date_from=None, date_to=None, year=None, month=None, sort: str = "relevance",
-               recency: float | None = None) -> SearchResults:
+               recency: float | None = None, snippets: bool = True) -> SearchResults:
         """Return one page of results for `text` with totals, facets and what was searched.
 
         Filters: source/category (a value or list), date_from/date_to (ISO dates, inclusive), year
         ("2017") and month ("2017-03") for facet clicks. sort: "relevance", "newest", "oldest", or
         "recent" (relevance with a recency boost). recency: the boost's half-life in days; the
         newest matching article's score is multiplied by 1 + RECENCY_WEIGHT, one `recency` days
-        older by 1 + RECENCY_WEIGHT/2, and so on. Raises InvalidQuery for syntax it cannot honour.
+        older by 1 + RECENCY_WEIGHT/2, and so on. snippets=False leaves every hit's snippet empty
+        (same hits, order and scores; for programs that only need the ranking, such as evaluation runs
+        of 100 hits, where snippets are most of the time). Raises InvalidQuery for syntax it cannot honour.
         """
         started = time.perf_counter()
         if sort not in SORTS:
@@ -149,17 +157,11 @@ class Index:
             allowed = snap.live.copy()
             for condition in list(parsed.conditions) + conditions:
                 allowed &= snap.condition_mask(condition)
-            relaxed = False
+            relaxed = partial = False
             if nothing:
                 mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
             else:
-                mask, scores = snap.match(parsed, expansions)
-                mask &= allowed
-                if not mask.any() and len(parsed.words) > 1:
-                    any_mask, any_scores = snap.match(parsed, expansions, any_word=True)
-                    any_mask &= allowed
-                    if any_mask.any():
-                        mask, scores, relaxed = any_mask, any_scores, True
+                mask, scores, relaxed, partial = _all_words_first(snap, parsed, expansions, allowed)
             docs = np.flatnonzero(mask)
             total = snap.collapsed_total(docs)
             facets = _facets(snap, docs)
@@ -172,7 +174,7 @@ class Index:
                 ranked, scores = _prefer_exact_forms(snap, parsed, ranked, scores)
             representatives = _collapse(snap, ranked, wanted)
             title_spec, content_spec = _match_specs(parsed, expansions)
-            hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec)
+            hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
                          for doc in representatives[(page - 1) * per_page:wanted])
             suggestion = None
             if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
@@ -183,7 +185,8 @@ class Index:
         return SearchResults(
             hits=hits, total=total, page=page, pages=pages, per_page=per_page,
             took_ms=(time.perf_counter() - started) * 1000,
-            query=describe(parsed, any_word=relaxed, conditions=conditions), relaxed=relaxed,
+            query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
+            relaxed=relaxed,
             suggestion=suggestion, facets=facets,
         )
 
@@ -291,6 +294,32 @@ def _long_to_iso(value: int) -> str:
     from whoosh.util.times import long_to_datetime
 
     return long_to_datetime(value).replace(tzinfo=timezone.utc).isoformat()  # the column holds UTC
+
+
+def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.ndarray):
+    """Return (matches, scores, relaxed, some_words) of the query's words within `allowed` documents.
+
+    Articles holding every word come first. A query of SOME_WORDS_MIN+ words with fewer than
+    SOME_WORDS_BELOW such results continues with articles holding some of the words (some_words);
+    any query of 2+ words that no article matches in full falls back to any word. relaxed says that
+    results without every word are included, in either way.
+    """
+    matched, raw, excluded = snap.match_groups(parsed, expansions)
+    allowed = allowed & ~excluded
+    groups = len(parsed.groups)
+    if not groups:
+        return allowed, np.zeros(snap.size, dtype=np.float32), False, False
+    full = allowed & (matched == groups)
+    scores = np.where(full, raw, 0).astype(np.float32)
+    some = allowed & (matched > 0) & ~full
+    if groups >= SOME_WORDS_MIN and some.any() and snap.collapsed_total(np.flatnonzero(full)) < SOME_WORDS_BELOW:
+        # Lift the full matches above every partial one (scores stay comparable within each tier).
+        lift = float(raw[some].max()) if full.any() else 0.0
+        scores = np.where(full, scores + lift, np.where(some, raw, 0)).astype(np.float32)
+        return full | some, scores, True, bool(full.any())
+    if not full.any() and groups > 1 and some.any():
+        return some, np.where(some, raw, 0).astype(np.float32), True, False
+    return full, scores, False, False
 
 
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
@@ -420,7 +449,8 @@ def _date_text(stored: dict) -> str | None:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec) -> Hit:
+def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec,
+         snippets: bool = True) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
     stored = snap.stored(doc)
     title = stored.get("title") or ""
@@ -433,7 +463,7 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
     return Hit(
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
-        snippet=highlight.snippet(content, content_spec), title_html=title_html,
+        snippet=highlight.snippet(content, content_spec) if snippets else "", title_html=title_html,
         duplicates=_copies(snap, doc),
     )
 

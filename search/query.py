@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from whoosh import query as wq
 
-from search.analysis import IndonesianAnalyzer
+from search.analysis import IndonesianAnalyzer, normalise
 from search.errors import InvalidQuery
 
 MAX_QUERY_CHARS = 1000  # longer text is a pasted article, not a query
@@ -218,6 +218,7 @@ def parse(text: str) -> ParsedQuery:
         else:
             parsed.conditions.append(item[1])
     parsed.conditions = merge_conditions(parsed.conditions)
+    _drop_question_nouns(parsed)
     term_count = sum(len(w.terms) for w in parsed.words + parsed.excluded)
     if term_count > MAX_TERMS:
         raise InvalidQuery(f"The query has {term_count} search terms; use at most {MAX_TERMS}.")
@@ -225,6 +226,25 @@ def parse(text: str) -> ParsedQuery:
         raise InvalidQuery("A query cannot only exclude words: add a word or filter to search for, "
                            "e.g. banjir -jakarta.")
     return parsed
+
+
+# Question words (already stop words) mark a question; the nouns that only frame one
+# ("Siapa nama ...", "Di kota manakah ...") then say nothing about the answer.
+QUESTION_WORDS = frozenset("apa apakah siapa siapakah kapan kapankah dimana dimanakah mana manakah bagaimana "
+                           "bagaimanakah mengapa mengapakah kenapa kenapakah berapa berapakah".split())
+QUESTION_NOUNS = frozenset({"nama", "manakah"})
+
+
+def _drop_question_nouns(parsed: ParsedQuery) -> None:
+    """Move question-framing nouns of a question to parsed.ignored (when other words remain)."""
+    typed = parsed.ignored + [w.text for w in parsed.words]
+    if not any(normalise(w).strip("?!.,") in QUESTION_WORDS for w in typed):
+        return
+    framing = [g for g in parsed.groups if len(g) == 1 and g[0].kind == "word" and g[0].field is None
+               and normalise(g[0].text).strip("?!.,") in QUESTION_NOUNS]
+    if framing and len(framing) < len(parsed.groups):
+        parsed.groups = [g for g in parsed.groups if g not in framing]
+        parsed.ignored.extend(g[0].text for g in framing)
 
 
 def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
@@ -444,8 +464,13 @@ def build_query(parsed: ParsedQuery, expand: Callable[[str, str], list[str]], *,
     return positive
 
 
-def describe(parsed: ParsedQuery, *, any_word: bool = False, conditions: Iterable[Condition] = ()) -> str:
-    """Return what is searched, in words, for "showing results for ..."."""
+def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = False,
+             conditions: Iterable[Condition] = ()) -> str:
+    """Return what is searched, in words, for "showing results for ...".
+
+    any_word: no article had every word, any-word matching was used. some_words: articles with
+    some of the words follow those with all of them.
+    """
     def show(words: Words) -> str:
         text = f'"{words.text}"' if words.kind == "phrase" else words.text
         return f"{words.field}:{text}" if words.field else text
@@ -459,6 +484,8 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, conditions: Iterabl
         text = "all articles" if parsed.blank else "nothing searchable"
     if any_word:
         text += " (no article has every word; showing articles with any of them)"
+    elif some_words:
+        text += " (few articles have every word; also showing articles with some of them, after those)"
     if parsed.ignored:
         text += " (ignored: " + ", ".join(parsed.ignored) + ")"
     return text

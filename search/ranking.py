@@ -283,23 +283,33 @@ class Snapshot:
 
     def match(self, parsed: ParsedQuery, expansions, *, any_word: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Return (matches, scores) of the parsed text over every document (filters not applied)."""
+        matched, scores, excluded = self.match_groups(parsed, expansions)
         if not parsed.groups:
-            return self.live.copy(), np.zeros(self.size, dtype=np.float32)
+            return self.live & ~excluded, scores
+        mask = (matched > 0) if any_word else (matched == len(parsed.groups))
+        mask &= self.live & ~excluded
+        return mask, np.where(mask, scores, 0).astype(np.float32)
+
+    def match_groups(self, parsed: ParsedQuery, expansions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (groups matched, summed scores, excluded) per document, filters not applied.
+
+        groups matched counts the query's words (or OR-groups, phrases) each document holds, for
+        all-word matching (count == number of groups) and for partial matching.
+        """
+        matched = np.zeros(self.size, dtype=np.int16)
         total = np.zeros(self.size, dtype=np.float32)
-        mask = np.zeros(self.size, dtype=bool) if any_word else self.live.copy()
         for group in parsed.groups:
             group_mask = np.zeros(self.size, dtype=bool)
             for words in group:
-                matched, scores = self.words_scores(words, expansions)
-                group_mask |= matched
+                found, scores = self.words_scores(words, expansions)
+                group_mask |= found
                 total += scores
-            if any_word:
-                mask |= group_mask
-            else:
-                mask &= group_mask
+            matched += group_mask
+        excluded = np.zeros(self.size, dtype=bool)
         for words in parsed.excluded:
-            mask &= ~self.words_scores(words, expansions)[0]
-        return mask & self.live, np.where(mask, total, 0).astype(np.float32)
+            excluded |= self.words_scores(words, expansions)[0]
+        matched[~self.live] = 0
+        return matched, total, excluded
 
     def condition_mask(self, condition: Condition) -> np.ndarray:
         """Return which documents meet one filter condition."""
@@ -350,7 +360,7 @@ class Snapshot:
         return int(np.count_nonzero(~shared) + np.unique(self.column("cluster").codes[docs[shared]]).size)
 
 
-EXACT_BONUS = 0.25  # an article holding every query word as typed scores this much more
+EXACT_BONUS = 0.5  # an article holding every query word as typed scores this much more (summary set: 0.25 -> 0.5, MRR@10 0.825 -> 0.831)
 EXACT_DEPTH = 20  # how many of the best matches the exact-form bonus re-orders
 
 

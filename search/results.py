@@ -50,7 +50,7 @@ class SearchResults:
     per_page: int
     took_ms: float
     query: str  # what was actually searched, in words
-    relaxed: bool = False  # True when no article had every word and any-word matching was used
+    relaxed: bool = False  # True when results without every word are included (see query for how)
     suggestion: str | None = None
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
 
