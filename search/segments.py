@@ -7,12 +7,17 @@ question per posting while writing. These subclasses keep Whoosh's file format a
 from __future__ import annotations
 
 import heapq
+import struct
 import zlib
 from array import array
 from operator import itemgetter
 from pickle import dump, dumps, load
 
 from whoosh import writing
+from whoosh.system import pack_uint
+
+from search import analysis
+from search.schema import FastPositions
 
 LIMIT_MB = 96  # posting buffer per indexing process; beyond it a sorted run is spilled to disk
 
@@ -39,6 +44,17 @@ class FieldLengths:
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self.lengths.get(fieldname)
         return lengths[docnum] if lengths is not None else default
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Return FastPositions.encode(positions): the count, then the positions as native uints."""
+    return pack_uint(len(positions)) + array("I", positions).tobytes()
+
+
+# Most postings have one position: encoded with two C calls. (A cache of these values would make
+# postings share bytes objects, which pickle then writes as back-references: other block bytes.)
+_ONE = pack_uint(1)
+_NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
 
 
 class TermGroupedPool(writing.PostingPool):
@@ -68,6 +84,41 @@ class TermGroupedPool(writing.PostingPool):
         self.currentsize += 100 + len(item[4] or b"")
         if self.currentsize > self.limit:
             self.save()
+
+    def add_positions(self, fieldname: str, docnum: int, terms: dict[str, list[int]], boost: float,
+                      fieldboost: float = 1.0) -> int:
+        """Add one document's postings of a FastPositions field; return its length (word count).
+
+        terms: index term -> word positions, as analysis.term_positions returns them. Postings
+        come out as SegmentWriter.add_document makes them (weight = frequency * boost * fieldboost,
+        in that order, value =
+        FastPositions.encode(positions)) without a generator and a tuple per posting on the way.
+        """
+        groups = self.groups
+        get = groups.get
+        one, native_uint = _ONE, _NATIVE_UINT
+        size = length = 0
+        for term, positions in terms.items():
+            count = len(positions)
+            length += count
+            if count == 1:
+                value = one + native_uint(positions[0])
+            else:
+                value = _encode_positions(positions)
+            key = (fieldname, term.encode("utf-8"))
+            group = get(key)
+            if group is None:
+                groups[key] = group = []
+                size += 150 + len(key[1])
+            elif group[-1][0] > docnum:
+                group.sort(key=itemgetter(0))
+            group.append((docnum, count * boost * fieldboost, value))
+            size += 100 + len(value)
+        self.fieldnames.add(fieldname)
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+        return length
 
     def save(self):
         if self.groups:
@@ -137,6 +188,66 @@ class BuildWriter(writing.SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         # SegmentWriter accepts a poolclass argument but ignores it.
         self.pool = TermGroupedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._fast_fields: set[str] | None = None  # fields add_document feeds to add_positions
+
+    def _fast_field(self, field) -> bool:
+        """Return whether a field's postings can be made by TermGroupedPool.add_positions."""
+        analyzer = getattr(field, "analyzer", None)
+        return (type(field.format) is FastPositions and isinstance(analyzer, analysis.IndonesianAnalyzer)
+                and analyzer.stemming and not field.vector and not field.separate_spelling())
+
+    def add_document(self, **fields):
+        """Add a document as SegmentWriter.add_document does, with a fast path for article text.
+
+        Whoosh asks each field for a generator of (term bytes, frequency, weight, value) and adds
+        each posting through a method call; for the FastPositions text fields the positions go
+        straight from analysis.term_positions into the pool. Other fields take Whoosh's way.
+        """
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        fast = self._fast_fields
+        if fast is None:
+            fast = self._fast_fields = {name for name, field in schema.items() if self._fast_field(field)}
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    if fieldname in fast and isinstance(value, str):
+                        # weight = (frequency * format boost) * field boost, in Whoosh's order
+                        counted = pool.add_positions(fieldname, docnum, analysis.term_positions(value),
+                                                     field.format.field_boost, fieldboost)
+                        if field.scorable:
+                            length = counted
+                    else:
+                        scorable = field.scorable
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            weight *= fieldboost
+                            if scorable:
+                                length += freq
+                            pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                customval = fields.get("_stored_%s" % fieldname, value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self):
         self.perdocwriter.close()

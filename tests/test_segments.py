@@ -1,4 +1,4 @@
-"""Segment writing: the fast posting writer produces exactly the files Whoosh's own writer does."""
+"""Segment writing: BuildWriter writes exactly the posting files Whoosh's own SegmentWriter does."""
 from __future__ import annotations
 
 import random
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import writing
 from whoosh.qparser import QueryParser
 
 from search import segments
@@ -26,23 +27,16 @@ def documents(count: int) -> list[dict]:
         doc = {"id": f"doc-{n}", "title": " ".join(rng.sample(WORDS, 3)), "content": content,
                "content_hash": f"h{n}", "cluster": f"c{n % 7}", "source": rng.choice(["kompas", "detik"]),
                "date": datetime(2017, 1 + n % 12, 1 + n % 28), "year": "2017", "month": "2017-01"}
+        if n % 10 == 4:
+            doc["_title_boost"] = 2.5  # a per-document field boost multiplies the posting weights
         if n % 3:
             doc["signature"] = f"0-{n % 5:016x} 1-{n:016x}"
         docs.append(doc)
     return docs
 
 
-class WhooshPostingsWriter(segments.BuildWriter):
-    """The same writer, but postings written by Whoosh's own FieldWriter.add_postings."""
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        reader = self.per_document_reader()
-        try:
-            self.fieldwriter.add_postings(self.schema, segments.FieldLengths(reader, self.schema), self.pool.iter_postings())
-            self.fieldwriter.close()
-        finally:
-            reader.close()
+# The reference: Whoosh's own writer (add_document, posting pool, add_postings), same codec options.
+WhooshPostingsWriter = writing.SegmentWriter
 
 
 def write_index(folder: Path, writer_class, docs: list[dict], limitmb: int) -> Path:
