@@ -56,6 +56,7 @@ def _encode_positions(positions: list[int]) -> bytes:
 # Most postings have one position: encoded with two C calls. (A cache of these values would make
 # postings share bytes objects, which pickle then writes as back-references: other block bytes.)
 _ONE = pack_uint(1)
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
 _NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
 
 
@@ -280,9 +281,12 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
         raise ValueError("write_postings does not inline postings: use a codec with inlinelimit=1")
     postfile, tindex, fieldmap = fieldwriter._postfile, fieldwriter._tindex, fieldwriter._fieldmap
     pack_terminfo = W3TermInfo._struct.pack
-    write, tell, add_term = postfile.write, postfile.tell, tindex.add
+    pack_lengths, hashfn, buckets, term_offsets = _KEY_VALUE_LENGTHS.pack, tindex.hashfn, tindex.buckets, tindex.index
+    # Both files are written only from here while this runs: keep their offsets instead of asking.
+    write, offset = postfile.write, postfile.tell()
+    write_term, term_offset = tindex.dbfile.write, tindex.dbfile.tell()
     field_lengths = lengths.lengths
-    last_field = None
+    last_field, last_key = None, tindex.lastkey
     for (fieldname, btext), postings in groups:
         if fieldname != last_field:
             if fieldname not in fieldmap:
@@ -291,63 +295,94 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             fixedsize = schema[fieldname].format.fixed_value_size()
             doc_lengths = field_lengths.get(fieldname)
             last_field = fieldname
-        startoffset = tell()
-        write(WHOOSH3_HEADER_MAGIC)
-        total_weight = df = 0
-        term_min_length, term_max_length, term_max_weight = None, 0, 0
         count = len(postings)
-        for start in range(0, count, blocklimit):
-            block = postings[start:start + blocklimit] if count > blocklimit else postings
-            ids = [p[0] for p in block]
-            raw_weights = [p[1] for p in block]
-            weights = array("f", raw_weights)  # what Whoosh's block buffer stores (float32)
-            # Block statistics, as W3PostingsWriter.add_posting keeps them.
-            top = max(raw_weights)
-            max_weight = top if top > 0 else 0
-            if doc_lengths is not None:
-                present = [n for n in (doc_lengths[d] for d in ids) if n]
-                min_length = min(present) if present else None
-                max_length = max(present) if present else 0
-            else:
-                min_length, max_length = None, 0
-            # The block: delta-encoded ids, minified weights and values, pickled (protocol 2).
-            deltas = [ids[0]]
-            deltas += [b - a for a, b in zip(ids, ids[1:])]
-            if all(w == 1.0 for w in weights):
-                mini_weights = None
-            elif all(w == weights[0] for w in weights):
-                mini_weights = weights[0]
-            else:
-                mini_weights = tuple(weights)
-            values = [p[2] for p in block if p[2]]
+        if count == 1:  # most terms: the same bytes as below, with less bookkeeping
+            docnum, weight, value = postings[0]
+            weight32 = array("f", (weight,))[0]
             if fixedsize is None or fixedsize < 0:
-                mini_values = tuple(values)
+                mini_values = (value,) if value else ()
             elif fixedsize == 0:
                 mini_values = None
             else:
-                mini_values = b"".join(values)
-            databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+                mini_values = value or b""
+            databytes = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), 2)
             if compression:
                 databytes = zlib.compress(databytes, compression)
-            infobytes = dumps((len(ids), ids[-1], max_weight, compression,
-                               length_to_byte(min_length), length_to_byte(max_length)), 2)
-            blocklength = len(infobytes) + len(databytes)
-            if start + blocklimit >= count:
-                blocklength = -blocklength  # the last block of the term
-            write(pack_int(blocklength))
-            write(infobytes)
-            write(databytes)
-            # The term's statistics, as W3TermInfo.add_block accumulates them.
-            total_weight += sum(weights)
-            df += len(ids)
-            term_min_length = min_length if term_min_length is None else min(term_min_length, min_length)
-            term_max_length = max(term_max_length, max_length)
-            term_max_weight = max(term_max_weight, max_weight)
-        terminfo = pack_terminfo(False, total_weight, df,
-                                 0 if term_min_length is None else length_to_byte(term_min_length),
-                                 length_to_byte(term_max_length), term_max_weight,
-                                 postings[0][0], postings[-1][0])
-        add_term(prefix + btext, terminfo + pack_long(startoffset) + pack_int(tell() - startoffset))
+            length = doc_lengths[docnum] if doc_lengths is not None else 0
+            length_byte = length_to_byte(length or None)
+            max_weight = weight if weight > 0 else 0
+            infobytes = dumps((1, docnum, max_weight, compression, length_byte, length_to_byte(length)), 2)
+            data = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(infobytes) + len(databytes))), infobytes, databytes))
+            terminfo = pack_terminfo(False, 0 + weight32, 1, length_byte, length_to_byte(length), max_weight,
+                                     docnum, docnum)
+        else:
+            parts = [WHOOSH3_HEADER_MAGIC]
+            total_weight = df = 0
+            term_min_length, term_max_length, term_max_weight = None, 0, 0
+            for start in range(0, count, blocklimit):
+                block = postings[start:start + blocklimit] if count > blocklimit else postings
+                ids = [p[0] for p in block]
+                raw_weights = [p[1] for p in block]
+                weights = array("f", raw_weights)  # what Whoosh's block buffer stores (float32)
+                # Block statistics, as W3PostingsWriter.add_posting keeps them.
+                top = max(raw_weights)
+                max_weight = top if top > 0 else 0
+                if doc_lengths is not None:
+                    present = [n for n in (doc_lengths[d] for d in ids) if n]
+                    min_length = min(present) if present else None
+                    max_length = max(present) if present else 0
+                else:
+                    min_length, max_length = None, 0
+                # The block: delta-encoded ids, minified weights and values, pickled (protocol 2).
+                deltas = [ids[0]]
+                deltas += [b - a for a, b in zip(ids, ids[1:])]
+                if all(w == 1.0 for w in weights):
+                    mini_weights = None
+                elif all(w == weights[0] for w in weights):
+                    mini_weights = weights[0]
+                else:
+                    mini_weights = tuple(weights)
+                values = [p[2] for p in block if p[2]]
+                if fixedsize is None or fixedsize < 0:
+                    mini_values = tuple(values)
+                elif fixedsize == 0:
+                    mini_values = None
+                else:
+                    mini_values = b"".join(values)
+                databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+                if compression:
+                    databytes = zlib.compress(databytes, compression)
+                infobytes = dumps((len(ids), ids[-1], max_weight, compression,
+                                   length_to_byte(min_length), length_to_byte(max_length)), 2)
+                blocklength = len(infobytes) + len(databytes)
+                if start + blocklimit >= count:
+                    blocklength = -blocklength  # the last block of the term
+                parts += (pack_int(blocklength), infobytes, databytes)
+                # The term's statistics, as W3TermInfo.add_block accumulates them.
+                total_weight += sum(weights)
+                df += len(ids)
+                term_min_length = min_length if term_min_length is None else min(term_min_length, min_length)
+                term_max_length = max(term_max_length, max_length)
+                term_max_weight = max(term_max_weight, max_weight)
+            data = b"".join(parts)
+            terminfo = pack_terminfo(False, total_weight, df,
+                                     0 if term_min_length is None else length_to_byte(term_min_length),
+                                     length_to_byte(term_max_length), term_max_weight,
+                                     postings[0][0], postings[-1][0])
+        write(data)
+        # The term table row, as OrderedHashWriter.add writes it.
+        key = prefix + btext
+        if key <= last_key:
+            raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
+        row_value = terminfo + pack_long(offset) + pack_int(len(data))
+        term_offsets.append(term_offset)
+        write_term(pack_lengths(len(key), len(row_value)) + key + row_value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, term_offset))
+        term_offset += 8 + len(key) + len(row_value)
+        offset += len(data)
+        last_key = key
+    tindex.lastkey = last_key
 
 
 def writer_args() -> dict:
