@@ -30,9 +30,25 @@ class EvaluationInputError(WartaError):
     """A topics or qrels file is missing or not in TREC format."""
 
 
+class EvaluationExtrasMissing(WartaError):
+    """The evaluation libraries (the project's `eval` extra) are not installed."""
+
+
+def _ir_measures():
+    """Return the ir_measures module, or raise EvaluationExtrasMissing saying how to install it."""
+    try:
+        import ir_measures
+    except ImportError:
+        raise EvaluationExtrasMissing(
+            "warta eval needs the evaluation libraries: pip install -e '.[eval]' (ir-measures, pytrec-eval-terrier)"
+        ) from None
+    return ir_measures
+
+
 def _measures():
     """Return (column name, ir-measures measure) in the order the tables show them."""
-    from ir_measures import R, RR, nDCG
+    ir_measures = _ir_measures()
+    R, RR, nDCG = ir_measures.R, ir_measures.RR, ir_measures.nDCG
 
     return (("nDCG@10", nDCG @ 10), ("MRR@10", RR @ 10), ("R@10", R @ 10), ("R@100", R @ 100))
 
@@ -99,7 +115,7 @@ def run_topics(search: Callable[[str], list[str]], topics: Mapping[str, str]) ->
 
 def score_run(run: Mapping[str, list[str]], qrels: Mapping[str, Mapping[str, int]], system: str = "run") -> SystemFigures:
     """Return the mean nDCG@10, MRR@10, R@10 and R@100 of a run over every topic that has a relevant judgment."""
-    import ir_measures
+    ir_measures = _ir_measures()
 
     judged = {qid: docs for qid, docs in qrels.items() if any(rel > 0 for rel in docs.values())}
     measures = _measures()
