@@ -219,6 +219,22 @@ def normalise(surface: str) -> str:
     return surface.lower().replace("’", "'").replace("‐", "-")
 
 
+def prime_stem_cache(roots: dict[str, str]) -> int:
+    """Add roots stemmed elsewhere (another process, without learned names) to the cache; return how many.
+
+    A word's root depends on the learned names only when the word, or its base before -nya, is
+    one; those words are left for stem() to work out with the names now in use.
+    """
+    primed = 0
+    for word, root in roots.items():
+        if word in _learned_names or (word.endswith("nya") and word[:-3] in _learned_names):
+            continue
+        if word not in _stem_cache and len(_stem_cache) < _CACHE_LIMIT:
+            _stem_cache[word] = root
+            primed += 1
+    return primed
+
+
 def stem(word: str) -> str:
     """Return the index root of one lowercase word, using the cache, lexicon and name guard."""
     root = _stem_cache.get(word)

@@ -385,7 +385,7 @@ class _StemAhead:
     Pass 1 runs on one core; stemming (PySastrawi, once per distinct word) is the largest single
     cost of pass 2, and both indexing processes would otherwise stem the common words twice. A
     word's root depends on the learned names only when the word (or its base before -nya) is one,
-    so roots computed without names are valid for every other word (see prime_stem_cache).
+    so roots computed without names are valid for every other word (see analysis.prime_stem_cache).
     A sender thread feeds the process, so pass 1 never waits for it: when the stemmer lags by more
     than IN_FLIGHT batches, texts are left out and their words are simply stemmed in pass 2.
     """
@@ -467,25 +467,6 @@ def _stem_ahead_in_process(connection) -> None:
                     roots[word] = stem(word)
     connection.send(roots)
     connection.close()
-
-
-def prime_stem_cache(roots: dict[str, str], learned: set[str] | frozenset[str]) -> int:
-    """Put roots computed without learned names into the analyzer's stem cache; return how many.
-
-    Words that are learned names, or are a learned name plus -nya, are left for the analyzer.
-    Call after analysis.use_learned_names (which empties the cache).
-    """
-    cache = getattr(analysis, "_stem_cache", None)  # analysis offers no public way to prime it yet
-    if cache is None:
-        return 0
-    primed = 0
-    for word, root in roots.items():
-        if word in learned or (word.endswith("nya") and word[:-3] in learned):
-            continue
-        if word not in cache:
-            cache[word] = root
-            primed += 1
-    return primed
 
 
 # --- Pass 2: index the spools, one segment per process -------------------------------------------
@@ -618,7 +599,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             names.merge(load_names(index_dir))
         learned = sorted(names.learned_names())
         analysis.use_learned_names(learned)
-        prime_stem_cache(roots, frozenset(learned))
+        analysis.prime_stem_cache(roots)
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
