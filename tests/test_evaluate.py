@@ -188,3 +188,22 @@ def test_baselines_default_to_the_temp_folder_not_beside_the_index(built_index):
     assert folder.is_relative_to(tempfile.gettempdir())
     assert folder != baseline_dir(built_index.parent / "other", NOSTEM)
     assert not folder.is_relative_to(built_index.parent)
+
+
+def test_collapsed_copies_follow_their_hit_in_the_run(tmp_path):
+    """The page lists a hit's copies inside its entry: the run has them right after that hit."""
+    from search.evaluate import WartaSearcher
+    from search.indexer import build
+    from tests.test_indexer import OTHER_STORY, WIRE, WIRE_EDITED, write_jsonl
+
+    rows = [{"id": "antara-1", "title": "Banjir Bekasi", "content": WIRE, "source": "antaranews"},
+            {"id": "kompas-1", "title": "Banjir Bekasi", "content": WIRE_EDITED, "source": "kompas"},
+            {"id": "other", "title": "Bulu tangkis", "content": OTHER_STORY + " Banjir di Bekasi.", "source": "detik"}]
+    build([write_jsonl(tmp_path / "rows.jsonl", rows)], tmp_path / "index")
+    with WartaSearcher(tmp_path / "index") as searcher:
+        run = searcher.search("banjir bekasi")
+    assert set(run) == {"antara-1", "kompas-1", "other"}
+    first = run[0]
+    assert first in {"antara-1", "kompas-1"}
+    assert run[1] == ({"antara-1", "kompas-1"} - {first}).pop()  # the copy, before the other story
+    assert run[2] == "other"
