@@ -163,6 +163,16 @@ def test_date_range_and_sort(client):
     assert '<input type="hidden" name="sort" value="newest">' in form
 
 
+def test_relevant_and_recent_sort_is_offered_and_matches_the_api(client, web_index):
+    html = main_of(client.get("/search?q=kebakaran"))
+    assert re.search(r'<a href="/search\?q=kebakaran&amp;sort=recent">relevant and recent</a>', html)
+    page = main_of(client.get("/search?q=kebakaran&sort=recent"))
+    assert re.search(r'<a href="[^"]*sort=recent" aria-current="true">relevant and recent</a>', page)
+    shown = [link.split("/articles/")[1].split("?")[0] for link in links(page) if "/articles/" in link]
+    expected = [hit.id for hit in Index.open(web_index).search("kebakaran", sort="recent").hits]
+    assert [i for i in dict.fromkeys(shown) if i in expected][:3] == expected[:3]
+
+
 def test_pagination_keeps_every_filter(client):
     first = main_of(client.get("/search?q=pemilu&category=politik&sort=newest"))
     assert re.search(r"25 results, page 1 of 5", first)

@@ -16,6 +16,7 @@ from web.markup import date_label
 from web.params import SORTS, SearchParams
 
 FACETS = (("source", "Outlet"), ("category", "Category"), ("year", "Year"), ("month", "Month"))
+SORT_LABELS = {"relevance": "relevance", "recent": "relevant and recent", "newest": "newest", "oldest": "oldest"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def chips(state: SearchParams) -> list[Link]:
 
 
 def sort_links(state: SearchParams) -> list[Link]:
-    return [Link(sort, search_url(state.with_sort(sort)), sort == state.sort) for sort in SORTS]
+    """Return one link per sort order, labelled for people; the current one marked."""
+    return [Link(SORT_LABELS.get(sort, sort), search_url(state.with_sort(sort)), sort == state.sort) for sort in SORTS]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "recent", "newest", "oldest")  # "recent": relevance with a boost for newer articles
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
