@@ -4,10 +4,9 @@ from __future__ import annotations
 from dataclasses import asdict, is_dataclass
 
 from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import NotFound
 
 from web import params as search_params
-from web.archive import archive, get_index, run_search
+from web.archive import archive, article_and_related, get_index, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -39,14 +38,10 @@ def _per_page(raw: str | None, default: int) -> int:
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str):
     """Return the full article, with its related articles."""
-    index = get_index()
-    record = index.get(article_id)
-    if record is None:
-        raise NotFound()
+    record, related = article_and_related(article_id)
     body = record.as_dict()
-    limit = current_app.config["RELATED_LIMIT"]
-    if limit:
-        body["related"] = [_plain(hit) for hit in index.related(record.id, limit=limit)]
+    if current_app.config["RELATED_LIMIT"]:
+        body["related"] = [_plain(hit) for hit in related]
     return jsonify(body)
 
 

@@ -5,6 +5,7 @@ import threading
 import time
 
 from flask import Flask, current_app, g
+from werkzeug.exceptions import NotFound
 
 from search import IncompatibleIndex, Index, IndexNotFound, IndexStats
 
@@ -76,3 +77,16 @@ def close_request_index(exc: BaseException | None = None) -> None:
 def run_search(params, per_page: int):
     """Return the SearchResults of a parsed SearchParams (only the filters the user chose are passed)."""
     return get_index().search(params.q, page=params.page, per_page=per_page, **params.search_kwargs())
+
+
+def article_and_related(article_id: str):
+    """Return (the article, its related articles) for the article pages; raise NotFound for an unknown id.
+
+    RELATED_LIMIT 0 switches related articles off (an empty tuple).
+    """
+    index = get_index()
+    record = index.get(article_id)
+    if record is None:
+        raise NotFound()
+    limit = current_app.config["RELATED_LIMIT"]
+    return record, (index.related(record.id, limit=limit) if limit else ())

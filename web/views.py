@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from werkzeug.exceptions import NotFound
 
 from search import InvalidQuery
 from web import links
 from web import params as search_params
-from web.archive import archive, get_index, run_search
+from web.archive import archive, article_and_related, get_index, run_search
 from web.markup import marked, paragraphs
 
 bp = Blueprint("views", __name__)
@@ -50,14 +49,9 @@ def search():
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str):
-    index = get_index()
-    record = index.get(article_id)
-    if record is None:
-        raise NotFound()
+    record, related = article_and_related(article_id)
     q = " ".join(request.args.get("q", "").split())[:current_app.config["MAX_QUERY_LENGTH"]]
-    body = marked_paragraphs(index, record, q) if q else None
-    limit = current_app.config["RELATED_LIMIT"]
-    related = index.related(record.id, limit=limit) if limit else ()
+    body = marked_paragraphs(get_index(), record, q) if q else None
     return render_template("article.html", article=record, q=q, body=body, related=related)
 
 
