@@ -205,6 +205,24 @@ def test_csv_in_cp1252_is_read_with_a_note(tmp_path):
     assert record.notes and "cp1252" in record.notes[0] and "UTF-8" in record.notes[0]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name, text", [
+    ("x.tsv", f"judul\tisi\nCafé “Kopi”\t{BODY}\n"),
+    ("x.jsonl", json.dumps({"judul": "Café “Kopi”", "isi": BODY}, ensure_ascii=False) + "\n"),
+    ("x.json", json.dumps([{"judul": "Café “Kopi”", "isi": BODY}], ensure_ascii=False)),
+    ("x.txt", f"Café “Kopi”\n\n{BODY}\n"),
+])
+def test_unicode_files_with_a_byte_order_mark_are_read_whole(tmp_path, encoding, name, text):
+    """Windows "Unicode text" exports are UTF-16 with a mark: every field arrives, titles included."""
+    path = tmp_path / name
+    bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]  # utf-16/32 codecs write their own
+    path.write_bytes(bom + text.encode(encoding))
+    (record,) = read_all(path)
+    assert isinstance(record, RawRecord), record
+    fields = " ".join(str(v) for v in record.fields.values())
+    assert "Café “Kopi”" in fields and BODY[:40] in fields and "\x00" not in fields
+
+
 def test_csv_without_a_text_column_says_which_columns_it_found(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("nama,umur\nBudi,30\n", encoding="utf-8")

@@ -10,8 +10,34 @@ from typing import BinaryIO
 _CHUNK = 1 << 20
 
 
+# Byte order marks of the Unicode encodings other than UTF-8 (UTF-32 first: its mark starts like UTF-16's).
+# Windows tools ("Unicode text" exports of Excel, Notepad) write UTF-16 with a mark.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """Return "utf-16" or "utf-32" when `head` (a file's first bytes) starts with that encoding's mark, else None."""
+    for mark, encoding in _BOMS:
+        if head.startswith(mark):
+            return encoding
+    return None
+
+
+def file_bom_encoding(path: Path) -> str | None:
+    """Return the UTF-16/32 encoding a file's byte order mark names, or None (then it is UTF-8 or a fallback)."""
+    with open_binary(path) as handle:
+        return bom_encoding(handle.read(4))
+
+
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
     """Return (text, note): the text of `data`, and a note naming the fallback encoding when it was not UTF-8."""
+    marked = bom_encoding(data)
+    if marked is not None:
+        try:
+            return data.decode(marked), None
+        except UnicodeDecodeError:
+            pass  # a mark by chance: treat it as any other bytes
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -27,6 +53,9 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
 
 def sniff_file_encoding(path: Path) -> tuple[str, str | None]:
     """Return (encoding, note) for a whole file, reading it once: "utf-8-sig" when it is valid UTF-8."""
+    marked = file_bom_encoding(path)
+    if marked is not None:
+        return marked, None
     decoder = codecs.getincrementaldecoder("utf-8")()
     position = 0
     with open_binary(path) as handle:

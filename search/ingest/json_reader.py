@@ -1,12 +1,13 @@
 """JSON inputs: JSON lines, and .json files holding one object or an array of objects (streamed)."""
 from __future__ import annotations
 
+import io
 import json
 import zlib
 from pathlib import Path
 from typing import Iterator
 
-from search.ingest.encoding import describe_read_error as _describe, open_binary
+from search.ingest.encoding import bom_encoding, describe_read_error as _describe, file_bom_encoding, open_binary
 from search.ingest.records import RawRecord, Rejection, preview
 
 Item = RawRecord | Rejection
@@ -18,8 +19,13 @@ def read_jsonl(path: Path) -> Iterator[Item]:
     """Yield each line of a JSON-lines file (optionally gzip-compressed) as a record or a rejection."""
     number = 0
     try:
+        encoding = file_bom_encoding(path)
         with open_binary(path) as handle:
-            for number, raw in enumerate(handle, start=1):
+            # UTF-16/32 lines are split after decoding (their newline is more than one byte), then
+            # handed on as UTF-8 like every other line.
+            lines = (line.encode("utf-8") for line in io.TextIOWrapper(handle, encoding, errors="replace")) \
+                if encoding else handle
+            for number, raw in enumerate(lines, start=1):
                 if raw.strip():
                     yield _json_line(f"{path}:{number}", raw)
     except (OSError, EOFError, zlib.error) as exc:
@@ -41,9 +47,10 @@ def _json_line(origin: str, raw: bytes) -> Item:
 
 def read_json(path: Path) -> Iterator[Item]:
     """Yield the records of a .json file holding one object or an array of objects (or, mislabelled, JSON lines)."""
+    encoding = file_bom_encoding(path) or "utf-8-sig"
     with open_binary(path) as handle:
-        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start == b"[":
+        start = handle.read(4096).decode(encoding, errors="ignore").lstrip(" \t\r\n")[:1]
+    if start == "[":
         yield from read_json_array(path)  # arrays can be whole archives: stream them
         return
     yield from _read_json_document(path)
@@ -52,8 +59,9 @@ def read_json(path: Path) -> Iterator[Item]:
 def read_json_array(path: Path) -> Iterator[Item]:
     """Yield each item of a top-level JSON array, reading the file in chunks so memory stays bounded."""
     decoder = json.JSONDecoder()
+    encoding = file_bom_encoding(path) or "utf-8-sig"
     with open_binary(path) as binary:
-        text = _text_chunks(binary)
+        text = _text_chunks(binary, encoding)
         buffer, pos, eof, number = "", 0, False, 0
 
         def fill() -> bool:
@@ -117,11 +125,11 @@ def read_json_array(path: Path) -> Iterator[Item]:
             yield Rejection(f"{path}#{number}", f"file cannot be read past this point ({_describe(exc)})")
 
 
-def _text_chunks(binary) -> Iterator[str]:
-    """Yield the UTF-8 text of a binary stream in chunks, a multi-byte character never split."""
+def _text_chunks(binary, encoding: str = "utf-8-sig") -> Iterator[str]:
+    """Yield the text of a binary stream in chunks, a multi-byte character never split."""
     import codecs
 
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    decoder = codecs.getincrementaldecoder(encoding)()
     while True:
         data = binary.read(_CHUNK_CHARS)
         chunk = decoder.decode(data, final=not data)
@@ -140,7 +148,7 @@ def _read_json_document(path: Path) -> Iterator[Item]:
         yield Rejection(str(path), f"file cannot be read ({_describe(exc)})")
         return
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode(bom_encoding(raw) or "utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield Rejection(str(path), f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8", preview(raw))
         return
