@@ -168,3 +168,10 @@ def test_clean_text_never_raises_and_is_idempotent(text):
     assert clean_text(once) == once
     assert "\n\n\n" not in once
     assert once == once.strip()
+
+
+def test_decomposed_accents_are_composed_in_body_and_title():
+    decomposed = "Jose\u0301 Mourinho membuka kafe\u0301 baru di Lisboa."
+    assert "José Mourinho" in clean_text(decomposed) and "kafé" in clean_text(decomposed)
+    assert clean_title("Pokémon".replace("é", "e\u0301")) == "Pokémon"
+    assert clean_text("Banjir melanda Bekasi.") == "Banjir melanda Bekasi."  # plain text untouched

@@ -8,6 +8,7 @@ copyright and editor credit lines, date-only lines from related-article lists.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Characters that are layout, never text: zero-width marks and the byte-order mark.
 _INVISIBLE_MARKS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
@@ -120,7 +121,7 @@ def clean_text(text: str) -> str:
     """Return the article body without furniture and repeated passages, paragraphs separated by a blank line."""
     if not text:
         return ""
-    text = repair_mojibake(text)
+    text = compose_accents(repair_mojibake(text))
     text = _unglue_pull_quote(text)
     # Scanning for a few characters is much cheaper than running a substitution over every article.
     if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
@@ -226,6 +227,12 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
+def compose_accents(text: str) -> str:
+    """Return the text in Unicode NFC: a letter followed by a combining accent ("e" + U+0301) becomes one
+    letter ("é"), as most sites write it, so that the word stays one token and matches its other copies."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _redecode(match: re.Match) -> str:
     run = match.group(0)
     try:
@@ -240,7 +247,7 @@ def _redecode(match: re.Match) -> str:
 
 def clean_title(title: str) -> str:
     """Return a one-line title with normalised spacing and dashes."""
-    title = repair_mojibake(title)
+    title = compose_accents(repair_mojibake(title))
     title = _SPACES.sub(" ", _INVISIBLE.sub("", title.replace("\r", " ").replace("\n", " "))).strip()
     return _DASHES.sub("-", title) if "-" in title else title
 
