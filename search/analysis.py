@@ -31,7 +31,7 @@ _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth 
 _MAY_HAVE_AFFIX = re.compile(r"^(?:di|ke|se|be|te|me|pe|ku|ka|er)|-|(?:i|an|is|isme|lah|kah|tah|pun|ku|mu|nya)$")
 
 # Bump when the code's rules change how words become terms (the lexicon files are hashed anyway).
-_RULES_VERSION = "2"
+_RULES_VERSION = "3"
 
 # Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
 # (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
@@ -39,9 +39,24 @@ _RULES_VERSION = "2"
 _INFIX_RULES = ("DisambiguatorPrefixRule37", "DisambiguatorPrefixRule38",
                 "DisambiguatorPrefixRule39", "DisambiguatorPrefixRule40")
 
+# Sastrawi's derivational suffixes without its loanword "-is": in news "-is" words are nouns and
+# adjectives of their own (finalis, minimalis) or names (Boris, Denis, Lilis), and cutting it off
+# also hides the real affixes of pelukis (lukis), sebaris (baris), penggaris (garis).
+_DERIVATIONAL_SUFFIX = re.compile(r"(isme|isasi|i|kan|an)$")
+# A bare -i / -an / -is ending on a short consonant-initial root is a name far more often than a
+# derived word: Susan, Busan, Golan, Logan, Hakan, Nani, Dili are not sus, bus, gol, log, hak...
+# (vowel-initial short roots are real: ujian, acuan, iuran, aduan, akui).
+_NAME_LIKE_ENDINGS = ("i", "an", "is")
+_SHORT_ROOT = 3
+# Prefixes written with a hyphen before a loanword or name: "di-update", "men-support", "se-Asia".
+_HYPHENATED_PREFIXES = frozenset(("di", "ke", "se", "ter", "ber", "me", "mem", "men", "meng", "meny",
+                                  "peng", "pen", "pem", "per"))
+_PARTICLES = ("lah", "kah", "tah", "pun")
+_ROOT_ENDINGS = ("i", *_PARTICLES)
+
 
 _LEXICON_FILES = ("stopwords.txt", "not_stopwords.txt", "stem_corrections.txt", "protected.txt",
-                  "roots.txt", "not_roots.txt")
+                  "places_geonames.txt", "roots.txt", "not_roots.txt")
 
 
 @lru_cache(maxsize=1)
@@ -93,8 +108,9 @@ def stem_corrections() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def protected_words() -> frozenset[str]:
-    """Return names, places and acronyms that must never be stemmed (lexicon/protected.txt)."""
-    return _lexicon_words("protected.txt")
+    """Return names, places and acronyms that must never be stemmed (lexicon/protected.txt, and
+    the GeoNames place names of lexicon/places_geonames.txt)."""
+    return _lexicon_words("protected.txt") | _lexicon_words("places_geonames.txt")
 
 
 # Words this index's corpus mostly writes capitalised (names); set from the index by use_learned_names.
@@ -142,6 +158,9 @@ def _new_stemmer(fast: bool = True):
     roots |= _lexicon_words("roots.txt")
     stemmer = Stemmer(ArrayDictionary(sorted(roots)))
     provider = stemmer.visitor_provider
+    for visitor in provider.suffix_visitors:
+        if type(visitor).__name__ == "RemoveDerivationalSuffix":
+            visitor.remove = lambda word: _DERIVATIONAL_SUFFIX.sub("", word, count=1)
     provider.prefix_visitors = [
         visitor for visitor in provider.prefix_visitors
         if not any(type(rule).__name__.startswith(_INFIX_RULES)
@@ -250,7 +269,8 @@ def explain(word: str) -> tuple[str, str]:
     """Return (root, reason) for one lowercase word; reason says which rule decided the root.
 
     Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
-    "stemmed", "unchanged" (Sastrawi found no affix), "kept (stemmer error)".
+    "stemmed", "unchanged" (Sastrawi found no affix), "kept (name-like ending)" (a short root
+    plus -i/-an/-is: Susan, Busan), "kept (stemmer error)".
     """
     corrected = stem_corrections().get(word)
     if corrected is not None:
@@ -263,7 +283,16 @@ def explain(word: str) -> tuple[str, str]:
         return word, "kept (digits/symbols)"
     if len(word) < _MIN_STEM_LENGTH:
         return word, "kept (short)"
+    prefix, dash, rest = word.partition("-")
+    if dash and prefix in _HYPHENATED_PREFIXES and rest.isalpha() and rest != prefix:
+        return explain(rest)[0], "stemmed"  # "di-update" is "update", "se-Asia" is "asia"
+    if word.startswith("ketidak") and word.endswith("an") and len(word) > 11:
+        # ke-tidak-X-an: "ketidakadilan" is adil, "ketidakpastian" pasti; Sastrawi has no such confix
+        return explain(word[7:-2])[0], "stemmed"
     stemmer = _sastrawi_stemmer()
+    if (word.endswith(_PARTICLES) and word[:-3] in stop_words()
+            and (word in stop_words() or not stemmer.dictionary.contains(word))):
+        return word[:-3], "stemmed"  # "bukankah", "itulah": a particle on a function word
     base = _clitic_base(word)
     if base is not None and not stemmer.dictionary.contains(word):
         # The -nya clitic comes off first, and the rest is stemmed as the word it is: Sastrawi's
@@ -277,6 +306,15 @@ def explain(word: str) -> tuple[str, str]:
         root = stemmer.stem_word(word)
     except Exception:  # Sastrawi builds regexes from the word and raises re.error on some
         return word, "kept (stemmer error)"
+    if (len(root) <= _SHORT_ROOT and root[:1] not in "aeiou" and word.startswith(root)
+            and word[len(root):] in _NAME_LIKE_ENDINGS):
+        return word, "kept (name-like ending)"
+    for ending in _ROOT_ENDINGS:
+        if word.endswith(root + ending) and stemmer.dictionary.contains(root + ending):
+            # Sastrawi cut off an -i or particle that belongs to the root: disekolah is sekolah,
+            # not seko; bersimpati simpati; sesekali sekali; masalah stays masalah.
+            root += ending
+            break
     if not root or root == word:
         base = _clitic_base(word, min_length=_MIN_STEM_LENGTH)
         if base is not None and not stemmer.dictionary.contains(word):  # no root for the whole word, but "bandnya", "game-nya" are still -nya forms

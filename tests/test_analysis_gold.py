@@ -14,21 +14,44 @@ stem_accuracy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(stem_accuracy)
 
 GOLD = stem_accuracy.load_gold()
+ENTRIES = stem_accuracy.load_gold_entries()
 
 
 def test_gold_list_is_broad():
-    assert len(GOLD) >= 400
+    assert len(GOLD) >= 3000
     heldout = [w for w in GOLD if stem_accuracy.is_heldout(w)]
-    assert len(heldout) >= 100
+    assert len(heldout) >= 700
+    categories = {category for _, category in ENTRIES.values()}
+    assert "uncategorised" not in categories
+    for needed in ("person names", "places", "organisations and acronyms", "loanwords and brands",
+                   "reduplication and hyphenated words", "numbers and mixed tokens"):
+        assert sum(1 for _, c in ENTRIES.values() if c == needed) >= 25, needed
+
+
+def test_gold_file_parses_categories(tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("# a comment\nmembaca baca\n# category: names\nbali bali  # a place\n"
+                    "# category: verbs\nmenulis tulis\nmembaca bacaan\n", encoding="utf-8")
+    assert stem_accuracy.load_gold_entries(gold) == {
+        "membaca": ("baca", "uncategorised"), "bali": ("bali", "names"), "menulis": ("tulis", "verbs")}
 
 
 @pytest.mark.parametrize("part", ["development", "held-out"])
 def test_at_least_97_percent_of_gold_words_reduce_to_the_right_root(part):
+    """stem() of the lowercased word alone: the lexicon and rules, no names learned from a corpus."""
+    from search.analysis import learned_names, use_learned_names
+
     words = {w: r for w, r in GOLD.items() if stem_accuracy.is_heldout(w) == (part == "held-out")}
-    misses = stem_accuracy.misses(stem, words)
+    before = learned_names()
+    use_learned_names(())
+    try:
+        misses = stem_accuracy.misses(stem, words)
+    finally:
+        use_learned_names(before)
     accuracy = 1 - len(misses) / len(words)
     print(f"{part}: {accuracy:.1%} of {len(words)} words")
-    assert accuracy >= 0.97, misses
+    # Only the count on failure: printing held-out misses would invite fixing them one by one.
+    assert accuracy >= 0.97, f"{part}: {len(misses)} misses of {len(words)}; see bench/stem_accuracy.py"
 
 
 def test_we_beat_naive_pysastrawi_on_the_gold_list():
