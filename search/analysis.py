@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -31,7 +32,7 @@ _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth 
 _MAY_HAVE_AFFIX = re.compile(r"^(?:di|ke|se|be|te|me|pe|ku|ka|er)|-|(?:i|an|is|isme|lah|kah|tah|pun|ku|mu|nya)$")
 
 # Bump when the code's rules change how words become terms (the lexicon files are hashed anyway).
-_RULES_VERSION = "3"
+_RULES_VERSION = "4"
 
 # Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
 # (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
@@ -126,7 +127,7 @@ _sastrawi = None
 def use_learned_names(words: Iterable[str]) -> None:
     """Protect these words from stemming too (the corpus mostly writes them capitalised)."""
     global _learned_names
-    words = frozenset(w.lower() for w in words)
+    words = frozenset(normalise(w) for w in words)
     if words != _learned_names:
         _learned_names = words
         _stem_cache.clear()
@@ -233,9 +234,22 @@ def _plain_removal(visitor):
     return visitor
 
 
+# Latin letters with accents (Latin-1, Extended-A/B, Vietnamese) and combining accents.
+_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
+_UNDECOMPOSED = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i"})  # letters NFKD leaves whole
+
+
 def normalise(surface: str) -> str:
-    """Return the lowercase word the analyzer stems for a token as written (unified dashes/quotes)."""
-    return surface.lower().replace("’", "'").replace("‐", "-")
+    """Return the lowercase word the analyzer stems for a token as written (unified dashes and quotes,
+    accents dropped: people type "jose mourinho" and "kafe" for José Mourinho and kafé)."""
+    word = surface.lower()
+    if word.isascii():
+        return word
+    word = word.replace("’", "'").replace("‐", "-")
+    if _ACCENTED.search(word):
+        word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+        word = word.translate(_UNDECOMPOSED)
+    return word
 
 
 def prime_stem_cache(roots: dict[str, str]) -> int:

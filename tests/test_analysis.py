@@ -289,3 +289,9 @@ def test_geonames_places_are_protected_but_common_words_are_not():
     assert {"ungaran", "sandakan"} <= protected_words()
     assert "kisaran" not in protected_words()  # a city, but news writes it lowercase: "range"
     assert stem("kisaran") == "kisar"
+
+
+def test_accents_are_dropped_so_typed_and_published_forms_match():
+    assert analyze("José Mourinho minum kopi di kafé São Paulo") == analyze("jose mourinho minum kopi di kafe sao paulo")
+    assert analyze("Jose\u0301 Đà Nẵng İstanbul") == ["jose", "da", "nang", "istanbul"]
+    assert analyze("“Pemerintah” berkata") == analyze("pemerintah berkata")  # quotes never glue to words

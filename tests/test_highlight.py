@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from search.analysis import IndonesianAnalyzer, stem
+from search.analysis import IndonesianAnalyzer, analyze, stem
 from search.highlight import MatchSpec, find_matches, lead, mark, snippet
 
 
@@ -97,3 +97,8 @@ def test_phrase_positions_agree_with_the_analyzer(text):
             phrase = (tuple(t[1] for t in window), tuple(t[0] - window[0][0] for t in window))
             spans = [(s, e) for s, e, _ in find_matches(text, MatchSpec(phrases=(phrase,)))]
             assert (window[0][2], window[-1][3]) in spans or any(s <= window[0][2] and window[-1][3] <= e for s, e in spans)
+
+
+def test_accented_words_are_marked_for_a_query_typed_without_accents():
+    text = "Pelatih José Mourinho membuka kafé di São Paulo bersama “teman” lamanya."
+    assert marked(mark(text, spec(*analyze("jose kafe sao")))) == ["José", "kafé", "São"]
