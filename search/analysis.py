@@ -235,7 +235,7 @@ def _plain_removal(visitor):
 
 
 # Latin letters with accents (Latin-1, Extended-A/B, Vietnamese) and combining accents.
-_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
+ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
 _UNDECOMPOSED = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i"})  # letters NFKD leaves whole
 
 
@@ -246,7 +246,7 @@ def normalise(surface: str) -> str:
     if word.isascii():
         return word
     word = word.replace("’", "'").replace("‐", "-")
-    if _ACCENTED.search(word):
+    if ACCENTED.search(word):
         word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
         word = word.translate(_UNDECOMPOSED)
     return word

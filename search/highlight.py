@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from search.analysis import _ACCENTED, TOKEN_PATTERN, normalise, stem, stop_words
+from search.analysis import ACCENTED, TOKEN_PATTERN, normalise, stem, stop_words
 
 SNIPPET_CHARS = 300  # about two sentences
 ELLIPSIS = " … "
@@ -77,7 +77,7 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
     if not spec or not text:
         return []
     cores = _cores(spec)
-    if len(text.lower()) == len(text) and (text.isascii() or not _ACCENTED.search(text)):
+    if len(text.lower()) == len(text) and (text.isascii() or not ACCENTED.search(text)):
         candidates = _candidates(text, cores, positions=bool(spec.phrases))
     else:  # lowercasing changes offsets ("İ"), or accents hide words from the core search ("José" for
         # "jose"): walk every token instead
