@@ -10,6 +10,7 @@ pairs at or above 0.7 were the same story retold (one outlet's follow-ups, wire 
 """
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,12 +50,16 @@ class Signature:
 
     @cached_property
     def _band_keys(self) -> list[str]:
-        keys = []
+        return [f"{band}-{digest:016x}" for band, digest in enumerate(self.band_digests)]
+
+    @cached_property
+    def band_digests(self) -> list[int]:
+        """The 64-bit hash of each band's rows (the number in its band key)."""
+        digests = []
         for band in range(BANDS):
-            rows = self.values[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND]
-            digest = zlib.crc32(rows.tobytes(), band * 7919) << 32 | zlib.adler32(rows.tobytes())
-            keys.append(f"{band}-{digest:016x}")
-        return keys
+            rows = self.values[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].tobytes()
+            digests.append(zlib.crc32(rows, band * 7919) << 32 | zlib.adler32(rows))
+        return digests
 
     def similarity(self, other: "Signature") -> float:
         """Return the estimated Jaccard similarity of the two texts' shingle sets."""
@@ -121,38 +126,87 @@ def dedupe_text(title: str, content: str) -> str:
 
 
 class ClusterTable:
-    """Band key -> (cluster key, signature) of the articles seen so far in one build.
+    """Band key -> (cluster key, signature) of the articles seen so far in one build, kept on disk.
 
-    It grows with the build: about 1 KB per article (BANDS dict entries and the 256-byte
-    signature), some 100 MB for a 100,000-article build.
+    A build sees every article once, so this table grows with the input (about 1 KB per article:
+    BANDS keys and a 256-byte signature, some 100 MB for 100,000 articles held in dicts). It lives
+    in an SQLite database, a temporary file by default, whose page cache is capped at CACHE_KB, so
+    the build's memory stays the same however many articles it reads. A fixed-size bit table of the
+    band keys seen answers most lookups (an article with no earlier copy) without asking SQLite.
     """
 
-    def __init__(self):
-        self._by_band: dict[str, int] = {}
-        self._clusters: list[str] = []
-        self._signatures: list[np.ndarray] = []
+    CACHE_KB = 8 * 1024
+    FILTER_BITS = 1 << 26  # 8 MB: at 1,000,000 articles (8,000,000 keys) 11% of keys pass falsely
+
+    def __init__(self, connection: sqlite3.Connection | None = None):
+        self._db = connection if connection is not None else temporary_database(self.CACHE_KB)
+        self._db.executescript("""
+            CREATE TABLE IF NOT EXISTS cluster_members (member INTEGER PRIMARY KEY, cluster TEXT NOT NULL,
+                                                        signature BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS cluster_bands (band_key INTEGER PRIMARY KEY, member INTEGER NOT NULL);
+        """)
+        self._filter = bytearray(self.FILTER_BITS // 8)
+        self._count = 0
+        self._find_sql = ("SELECT band_key, member, cluster, signature FROM cluster_bands JOIN cluster_members "
+                          "USING (member) WHERE band_key IN ({})")
 
     def __len__(self) -> int:
-        return len(self._clusters)
+        return self._count
+
+    @staticmethod
+    def _keys(sig: Signature) -> list[int]:
+        """Return the band keys as SQLite integers (signed 64-bit), band number mixed in."""
+        return [(digest ^ (band << 56)) - (1 << 63) for band, digest in enumerate(sig.band_digests)]
+
+    def _maybe_seen(self, keys: list[int]) -> list[int]:
+        """Return the keys the bit table says may have been added (it has false positives only)."""
+        bits = self.FILTER_BITS - 1
+        table = self._filter
+        return [key for key in keys if table[(key & bits) >> 3] & (1 << (key & 7))]
 
     def find(self, sig: Signature) -> tuple[str, float] | None:
         """Return (cluster key, similarity) of the most similar article seen, if similar enough."""
+        keys = self._keys(sig)
+        maybe = self._maybe_seen(keys)
+        if not maybe:
+            return None
+        sql = self._find_sql.format(", ".join("?" * len(maybe)))
+        rows = {row[0]: row[1:] for row in self._db.execute(sql, maybe)}
         best: tuple[str, float] | None = None
         seen: set[int] = set()
-        for key in sig.band_keys():
-            member = self._by_band.get(key)
-            if member is None or member in seen:
+        for key in keys:  # in band order, so that ties go to the same article every run
+            row = rows.get(key)
+            if row is None or row[0] in seen:
                 continue
+            member, cluster, stored = row
             seen.add(member)
-            similarity = float(np.count_nonzero(self._signatures[member] == sig.values)) / PERMUTATIONS
+            values = np.frombuffer(stored, dtype=np.uint32)
+            similarity = float(np.count_nonzero(values == sig.values)) / PERMUTATIONS
             if similarity >= THRESHOLD and (best is None or similarity > best[1]):
-                best = (self._clusters[member], similarity)
+                best = (cluster, similarity)
         return best
 
     def add(self, sig: Signature, cluster: str) -> None:
         """Remember an article's signature under its cluster key (the first article keeps a band)."""
-        member = len(self._clusters)
-        self._clusters.append(cluster)
-        self._signatures.append(sig.values)
-        for key in sig.band_keys():
-            self._by_band.setdefault(key, member)
+        member = self._count
+        keys = self._keys(sig)
+        self._db.execute("INSERT INTO cluster_members VALUES (?, ?, ?)",
+                         (member, cluster, sig.values.astype(np.uint32).tobytes()))
+        self._db.executemany("INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)", [(key, member) for key in keys])
+        bits = self.FILTER_BITS - 1
+        for key in keys:
+            self._filter[(key & bits) >> 3] |= 1 << (key & 7)
+        self._count += 1
+
+
+def temporary_database(cache_kb: int) -> sqlite3.Connection:
+    """Return a connection to a new private SQLite database on disk, deleted when it is closed.
+
+    For tables a build needs only while it runs: no journal, no syncing to disk, and a page cache
+    of at most cache_kb kilobytes (SQLite writes the rest to its temporary file).
+    """
+    db = sqlite3.connect("", check_same_thread=False)  # one implicit transaction: never committed
+    db.execute(f"PRAGMA cache_size = -{int(cache_kb)}")
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db

@@ -20,6 +20,7 @@ the same text as already indexed (re-indexing an archive); the second kind is al
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -54,7 +55,9 @@ REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
+PASS1_CACHE_KB = 8 * 1024      # page cache of the build's on-disk tables of this run's articles
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
+STEM_AHEAD_WORDS = 150_000     # at most this many roots stemmed ahead (7,000 news articles have 83,000 words)
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
 
 
@@ -199,15 +202,45 @@ def article_fields(article: Article, cluster: str, band_keys: list[str], content
 
 
 class _Classifier:
-    """Decides what happens to each article: new, changed, unchanged or duplicate, and its cluster."""
+    """Decides what happens to each article: new, changed, unchanged or duplicate, and its cluster.
+
+    What it remembers of this run's articles (id -> content hash and spool place, content hash ->
+    id, near-duplicate signatures, ids replaced in the index) is kept in a temporary SQLite
+    database with a small page cache, not in dicts: a build's memory must not grow with its input.
+    """
 
     def __init__(self, searcher, rebuild: bool):
         # With --rebuild the old articles are about to go: compare against this run only.
         self.searcher = None if rebuild or searcher.doc_count() == 0 else searcher
-        self.run_ids: dict[str, tuple[str, int, int]] = {}  # id -> (content hash, spool, seq)
-        self.run_hashes: dict[str, str] = {}                # content hash -> id
-        self.clusters = dedupe.ClusterTable()
-        self.replaced_ids: list[str] = []                   # ids whose indexed version goes
+        self.db = dedupe.temporary_database(PASS1_CACHE_KB)
+        self.db.executescript("""
+            CREATE TABLE run_articles (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, spool INTEGER NOT NULL,
+                                       seq INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE INDEX run_articles_by_hash ON run_articles (content_hash);
+            CREATE TABLE replaced_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+        """)
+        self.clusters = dedupe.ClusterTable(self.db)
+
+    def earlier(self, article_id: str) -> tuple[str, int, int] | None:
+        """Return (content hash, spool, seq) of the version of this id spooled earlier in this run."""
+        return self.db.execute("SELECT content_hash, spool, seq FROM run_articles WHERE id = ?",
+                               (article_id,)).fetchone()
+
+    def remember(self, article_id: str, content_hash: str, spool: int, seq: int) -> None:
+        """Record the spooled version of an article (replacing an earlier version of its id)."""
+        self.db.execute("INSERT OR REPLACE INTO run_articles VALUES (?, ?, ?, ?)", (article_id, content_hash, spool, seq))
+
+    def replaces(self, article_id: str) -> None:
+        """Record that the indexed version of this id goes."""
+        self.db.execute("INSERT OR IGNORE INTO replaced_ids VALUES (?)", (article_id,))
+
+    def replaced_ids(self) -> Iterable[str]:
+        """Yield the ids whose indexed version goes."""
+        for (article_id,) in self.db.execute("SELECT id FROM replaced_ids"):
+            yield article_id
+
+    def close(self) -> None:
+        self.db.close()  # deletes the temporary database
 
     def indexed_hash(self, article_id: str) -> str | None:
         if self.searcher is None:
@@ -217,7 +250,8 @@ class _Classifier:
 
     def duplicate_of(self, article: Article, content_hash: str) -> str | None:
         """Return the id of another article with exactly this text, in this run or the index."""
-        other = self.run_hashes.get(content_hash)
+        row = self.db.execute("SELECT id FROM run_articles WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
+        other = row[0] if row else None
         if other is None and self.searcher is not None:
             stored = self.searcher.document(content_hash=content_hash)
             other = stored["id"] if stored else None
@@ -339,14 +373,13 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
               names: analysis.CapitalisationCounter, summary: BuildSummary) -> bool:
     """Count what happens to one article, and spool it when it is to be indexed; return whether it is."""
     content_hash = article.content_hash
-    earlier = classifier.run_ids.get(article.id)
+    earlier = classifier.earlier(article.id)
     if earlier is not None:
         if earlier[0] == content_hash:
             summary.duplicates += 1
             summary.unchanged += 1
             return False
         spools.skip[earlier[1]].add(earlier[2])  # the later version of an id wins
-        classifier.run_hashes.pop(earlier[0], None)
         summary.updated += 1
     else:
         indexed_hash = classifier.indexed_hash(article.id)
@@ -358,7 +391,7 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
             summary.duplicates += 1
             return False
         if indexed_hash is not None:
-            classifier.replaced_ids.append(article.id)
+            classifier.replaces(article.id)
             summary.updated += 1
         else:
             summary.indexed += 1
@@ -371,8 +404,7 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
     names.observe(article.content)
     band_keys = sig.band_keys() if sig is not None else []
     spool, seq = spools.add(article_fields(article, cluster, band_keys, content_hash))
-    classifier.run_ids[article.id] = (content_hash, spool, seq)
-    classifier.run_hashes[content_hash] = article.id
+    classifier.remember(article.id, content_hash, spool, seq)
     return True
 
 
@@ -460,6 +492,8 @@ def _stem_ahead_in_process(connection) -> None:
         batch = connection.recv()
         if batch is None:
             break
+        if len(roots) >= STEM_AHEAD_WORDS:
+            continue  # bounded memory: the rarer words of a huge input are stemmed in pass 2
         for text in batch:
             for match in pattern.finditer(text):
                 word = normalise(match.group())
@@ -515,6 +549,9 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
     """Index every spool in its own process; return the new segments. Raises if any process fails."""
     context = multiprocessing.get_context("fork")  # children inherit the loaded analyzer and stem caches
     workers = []
+    # Objects the children inherit stay shared with the parent only while nobody writes to them;
+    # a garbage collection in a child writes to every object it inspects: freeze them first.
+    gc.freeze()
     try:
         for path, skip in zip(spools.paths, spools.skip):
             receiver, sender = context.Pipe(duplex=False)
@@ -524,6 +561,7 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             process.start()
             sender.close()
             workers.append((process, receiver, done))
+        gc.unfreeze()
         segments, reported = [], 0
         pending = list(workers)
         while pending:
@@ -544,6 +582,7 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             reported = now
         return segments
     finally:
+        gc.unfreeze()
         for process, receiver, _ in workers:
             if process.is_alive():
                 process.terminate()
@@ -583,14 +622,18 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         with ix.searcher() as searcher:
             wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
             spools = _Spools(workdir, max(1, wanted))
-            classifier = _Classifier(searcher, rebuild)
             # Load the stemmer's dictionary once here: every forked process inherits it loaded.
             analysis.stem("pembangunan")
             stem_ahead = _StemAhead() if wanted > 1 else None
+            classifier = _Classifier(searcher, rebuild)
             try:
                 _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, stem_ahead)
                 roots = stem_ahead.roots() if stem_ahead is not None else {}
+                if not rebuild:
+                    for article_id in classifier.replaced_ids():
+                        writer.delete_by_term("id", article_id)
             finally:
+                classifier.close()  # pass 2 needs none of its tables
                 spools.close()
                 rejects.close()
                 if stem_ahead is not None:
@@ -600,14 +643,10 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         learned = sorted(names.learned_names())
         analysis.use_learned_names(learned)
         analysis.prime_stem_cache(roots)
+        del roots
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
-        replaced_ids = classifier.replaced_ids
-        del classifier  # its tables are not needed by pass 2: keep them out of the forked processes
-        if not rebuild:
-            for article_id in replaced_ids:
-                writer.delete_by_term("id", article_id)
         if parallel:
             segments = _index_in_workers(index_dir, spools, learned, bars.indexing)
         else:

@@ -265,6 +265,34 @@ class BuildWriter(writing.SegmentWriter):
             reader.close()
 
 
+class PackedBucket:
+    """One of a term table's 256 hash buckets, as two arrays instead of a list of (hash, offset) tuples.
+
+    Whoosh's HashWriter keeps a tuple per term until the segment is closed: ~120 bytes per term,
+    and a segment has a few unique terms per article (id, content hash, cluster, signature bands),
+    so a 50,000-article segment held some 60 MB of them. Packed, a term costs 12 bytes.
+    HashWriter._write_hashes only needs len() and iteration over (hash, offset) pairs.
+    """
+
+    __slots__ = ("hashes", "offsets")
+
+    def __init__(self, entries=()):
+        self.hashes = array("I")   # crc32-style 32-bit hashes (HashWriter packs them as "!I")
+        self.offsets = array("q")  # and key positions ("!q")
+        for entry in entries:
+            self.append(entry)
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self.hashes.append(entry[0])
+        self.offsets.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self):
+        return zip(self.hashes, self.offsets)
+
+
 def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     """Write every term's postings and term info through a W3FieldWriter, a whole term at a time.
 
@@ -284,6 +312,8 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
         raise ValueError("write_postings does not inline postings: use a codec with inlinelimit=1")
     postfile, tindex, fieldmap = fieldwriter._postfile, fieldwriter._tindex, fieldwriter._fieldmap
     pack_terminfo = W3TermInfo._struct.pack
+    if not all(isinstance(bucket, PackedBucket) for bucket in tindex.buckets):
+        tindex.buckets = [PackedBucket(bucket) for bucket in tindex.buckets]
     pack_lengths, hashfn, buckets, term_offsets = _KEY_VALUE_LENGTHS.pack, tindex.hashfn, tindex.buckets, tindex.index
     # Both files are written only from here while this runs: keep their offsets instead of asking.
     write, offset = postfile.write, postfile.tell()
@@ -381,7 +411,9 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
         term_offsets.append(term_offset)
         write_term(pack_lengths(len(key), len(row_value)) + key + row_value)
         h = hashfn(key)
-        buckets[h & 255].append((h, term_offset))
+        bucket = buckets[h & 255]
+        bucket.hashes.append(h)
+        bucket.offsets.append(term_offset)
         term_offset += 8 + len(key) + len(row_value)
         offset += len(data)
         last_key = key

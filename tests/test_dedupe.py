@@ -73,3 +73,38 @@ def test_word_hashes_do_not_depend_on_position():
     assert len(hashes) == 6
     assert hashes[0] == hashes[2] and hashes[1] == hashes[3] and hashes[4] == hashes[5]
     assert hashes[0] != hashes[1]
+
+
+def test_cluster_table_picks_the_most_similar_earlier_article():
+    table = dedupe.ClusterTable()
+    original = story(8)
+    table.add(dedupe.signature(edited(original, 12, seed=1)), "far")
+    table.add(dedupe.signature(edited(original, 60, seed=2)), "near")
+    for n in range(200):  # unrelated stories, so lookups also go through keys the bit table has seen
+        table.add(dedupe.signature(story(100 + n)), f"other-{n}")
+    assert len(table) == 202
+    found = table.find(dedupe.signature(original))
+    assert found is not None and found[0] == "near"
+
+
+def test_cluster_table_keeps_its_articles_out_of_python_memory():
+    """The table of a build lives on disk: adding thousands of articles barely grows the Python heap."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    signatures = [dedupe.Signature(rng.integers(0, 2**32, dedupe.PERMUTATIONS, dtype=np.uint64).astype(np.uint32))
+                  for _ in range(3000)]
+    for sig in signatures:
+        sig.band_keys()
+    table = dedupe.ClusterTable()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n, sig in enumerate(signatures):
+            table.find(sig)
+            table.add(sig, f"cluster-{n}")
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 100 * len(signatures)  # dicts of band keys and signatures took ~1,000 bytes each
+    assert table.find(signatures[1234]) == ("cluster-1234", 1.0)

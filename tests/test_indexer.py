@@ -276,3 +276,39 @@ def test_stats_say_when_the_analyzer_changed_since_the_build(built_index, runner
     result = runner.invoke(main, ["stats", "--index", str(built_index)])
     assert result.exit_code == 0
     assert "warta index --rebuild" in result.output
+
+
+def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path):
+    """What a build remembers of the articles it read lives on disk, so memory does not grow with the input."""
+    import random
+    import tracemalloc
+
+    from search.documents import to_article
+
+    words = WIRE.split() + OTHER_STORY.split()
+    rng = random.Random(5)
+    articles = [to_article({"id": f"n{i}", "title": f"Berita {i}", "content": " ".join(rng.choices(words, k=80))})
+                for i in range(1300)]
+    classifier = indexer._Classifier(None, rebuild=True)
+    spools = indexer._Spools(tmp_path, 2)
+    names, summary = analysis.CapitalisationCounter(), indexer.BuildSummary()
+    try:
+        for article in articles[:300]:  # caches and tables reach their working size
+            indexer._classify(article, classifier, spools, names, summary)
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        for article in articles[300:]:
+            indexer._classify(article, classifier, spools, names, summary)
+        grown = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        # Still every behaviour: an id seen again updates, the same text under another id is a duplicate.
+        again = to_article({"id": "n7", "title": "Berita 7", "content": "Isi yang sudah diperbaiki sama sekali."})
+        assert indexer._classify(again, classifier, spools, names, summary)
+        copy = to_article({"id": "copy", "title": articles[9].title, "content": articles[9].content})
+        assert not indexer._classify(copy, classifier, spools, names, summary)
+    finally:
+        classifier.close()
+        spools.close()
+    assert grown < 150 * 1000  # dicts of ids, hashes and signatures took ~1,800 bytes per article
+    assert (summary.indexed, summary.updated, summary.duplicates) == (1300, 1, 1)
+    assert sum(len(skip) for skip in spools.skip) == 1  # the first version of n7 is not indexed

@@ -95,3 +95,16 @@ def _items(reader, fieldname, text) -> list:
         items.append((matcher.id(), matcher.weight(), positions))
         matcher.next()
     return items
+
+
+def test_packed_term_table_buckets_hold_what_whooshs_lists_hold_in_less_memory():
+    import sys
+
+    entries = [(2**32 - 1 - n, 10 * n) for n in range(5000)]
+    bucket = segments.PackedBucket(entries[:10])
+    for entry in entries[10:]:
+        bucket.append(entry)
+    assert len(bucket) == 5000 and list(bucket) == entries
+    packed = sys.getsizeof(bucket.hashes) + sys.getsizeof(bucket.offsets)
+    as_tuples = sys.getsizeof(entries) + sum(sys.getsizeof(e) + sys.getsizeof(e[0]) + sys.getsizeof(e[1]) for e in entries)
+    assert packed * 5 < as_tuples
