@@ -23,7 +23,8 @@ from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, use_index_names
 from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
-from search.ranking import EXACT_DEPTH, MISSING, Snapshot, exact_form_scores, exact_forms
+from search import ranking
+from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 from search.schema import SCHEMA_VERSION
 
@@ -158,10 +159,11 @@ class Index:
             for condition in list(parsed.conditions) + conditions:
                 allowed &= snap.condition_mask(condition)
             relaxed = partial = False
+            full = None  # with some-word matches after the all-word ones: which hold every word
             if nothing:
                 mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
             else:
-                mask, scores, relaxed, partial = _all_words_first(snap, parsed, expansions, allowed)
+                mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
             docs = np.flatnonzero(mask)
             total = snap.collapsed_total(docs)
             facets = _facets(snap, docs)
@@ -169,9 +171,9 @@ class Index:
             if recency is not None and order_by in ("relevance", "recent"):
                 scores = _with_recency(snap, docs, scores, recency)
             wanted = page * per_page
-            ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), EXACT_DEPTH))
+            ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), _head_depth()))
             if order_by in ("relevance", "recent") and parsed.groups:
-                ranked, scores = _prefer_exact_forms(snap, parsed, ranked, scores)
+                ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
             representatives = _collapse(snap, ranked, wanted)
             title_spec, content_spec = _match_specs(parsed, expansions)
             hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
@@ -302,13 +304,14 @@ def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: n
     Articles holding every word come first. A query of SOME_WORDS_MIN+ words with fewer than
     SOME_WORDS_BELOW such results continues with articles holding some of the words (some_words);
     any query of 2+ words that no article matches in full falls back to any word. relaxed says that
-    results without every word are included, in either way.
+    results without every word are included, in either way. A fifth value, full, says which
+    documents hold every word when some_words (else None: every result is in the same tier).
     """
     matched, raw, excluded = snap.match_groups(parsed, expansions)
     allowed = allowed & ~excluded
     groups = len(parsed.groups)
     if not groups:
-        return allowed, np.zeros(snap.size, dtype=np.float32), False, False
+        return allowed, np.zeros(snap.size, dtype=np.float32), False, False, None
     full = allowed & (matched == groups)
     scores = np.where(full, raw, 0).astype(np.float32)
     some = allowed & (matched > 0) & ~full
@@ -316,10 +319,10 @@ def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: n
         # Lift the full matches above every partial one (scores stay comparable within each tier).
         lift = float(raw[some].max()) if full.any() else 0.0
         scores = np.where(full, scores + lift, np.where(some, raw, 0)).astype(np.float32)
-        return full | some, scores, True, bool(full.any())
+        return full | some, scores, True, bool(full.any()), full
     if not full.any() and groups > 1 and some.any():
-        return some, np.where(some, raw, 0).astype(np.float32), True, False
-    return full, scores, False, False
+        return some, np.where(some, raw, 0).astype(np.float32), True, False, None
+    return full, scores, False, False, None
 
 
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
@@ -396,17 +399,32 @@ def _rank(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, order_by: str, c
     return docs[cut][order][:count]
 
 
-def _prefer_exact_forms(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores: np.ndarray):
-    """Return (ranked, scores) with the best EXACT_DEPTH re-ordered by the exact-form bonus."""
-    head = ranked[:EXACT_DEPTH].tolist()
-    boosted = exact_form_scores(snap, head, scores, exact_forms(parsed))
-    if not boosted:
+def _head_depth() -> int:
+    """Return how many of the best matches the exact-form and proximity factors re-order."""
+    return max(ranking.EXACT_DEPTH, ranking.PROXIMITY_DEPTH)
+
+
+def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores: np.ndarray,
+                 full: np.ndarray | None):
+    """Return (ranked, scores) with the best matches re-ordered by the exact-form and proximity factors.
+
+    full (from _all_words_first): articles holding every word stay ahead of those holding some,
+    whatever the factors (issue 3's all-words-first rule).
+    """
+    depth = _head_depth()
+    head = ranked[:depth].tolist()
+    boosted = exact_form_scores(snap, head[:ranking.EXACT_DEPTH], scores, exact_forms(parsed))
+    factors = proximity_factors(snap, head[:ranking.PROXIMITY_DEPTH], parsed)
+    if not boosted and not factors:
         return ranked, scores
     scores = scores.copy()
     for doc, score in boosted.items():
         scores[doc] = score
-    head.sort(key=lambda doc: (-scores[doc], doc))
-    return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[EXACT_DEPTH:]]), scores
+    for doc, factor in factors.items():
+        scores[doc] *= factor
+    tier = (lambda doc: 0 if full[doc] else 1) if full is not None else (lambda doc: 0)
+    head.sort(key=lambda doc: (tier(doc), -scores[doc], doc))
+    return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[depth:]]), scores
 
 
 def _collapse(snap: Snapshot, ranked: np.ndarray, count: int) -> list[int]:

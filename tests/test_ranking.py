@@ -2,6 +2,7 @@
 import numpy as np
 
 from search import Index
+from search.query import parse
 from search.ranking import Snapshot
 
 
@@ -43,3 +44,97 @@ def test_postings_equal_whoosh_for_every_term(tmp_path):
         assert max(len(snap.postings("content", t)[0]) for t in ("banjir", "warga")) == 400
 
 
+
+
+def _build_index(tmp_path, rows):
+    import json
+
+    from search.indexer import build
+
+    archive = tmp_path / "a.jsonl"
+    archive.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    build([archive], tmp_path / "ix")
+    return Index.open(tmp_path / "ix")
+
+
+def test_positions_read_from_postings_blocks_equal_whooshs(tmp_path):
+    # Over 128 postings: the positions come from later blocks too.
+    rows = [{"id": f"a{i}", "title": f"Berita {i}",
+             "content": ("Warga kota " * (i % 5)) + f"banjir melanda kota {i}. Banjir surut." * (1 + i % 3)}
+            for i in range(300)]
+    with _build_index(tmp_path, rows) as index:
+        snap = index._current()
+        reader = snap.searcher.reader()
+        docs = [0, 5, 127, 128, 129, 200, 299]
+        for term in ("banjir", "kota", "warga"):
+            found = snap.positions("content", term, docs)
+            for doc in docs:
+                matcher = reader.postings("content", term)
+                matcher.skip_to(doc)
+                expected = list(matcher.value_as("positions")) if matcher.is_active() and matcher.id() == doc else None
+                assert found.get(doc) == expected
+        assert 0 not in snap.positions("content", "warga", [0])  # article a0 has no "warga"
+
+
+def filler(count: int, start: int = 0, kind: int = 0) -> str:
+    """Return `count` different sentences of 8 words without query words (cleaning drops repeated ones).
+
+    Two kinds, the same length, so that two articles with the same query words are not
+    near-duplicates (which collapse into one hit).
+    """
+    template = ("Pejabat dinas {n} menyampaikan laporan terbaru tentang kawasan {n}. ",
+                "Petugas polisi {n} memberikan keterangan lengkap soal wilayah {n}. ")[kind]
+    return "".join(template.format(n=n) for n in range(start, start + count))
+
+
+def test_query_words_side_by_side_rank_first(tmp_path, monkeypatch):
+    # The same query words, the same lengths: BM25F scores both alike (checked with proximity off),
+    # only adjacency tells them apart. The article that should lose is indexed first, so a tie
+    # would put it first.
+    from search import ranking
+
+    rows = [{"id": "apart", "title": "Laporan", "content": "Banjir. " + filler(3) + "Rob Jakarta."},
+            {"id": "adjacent", "title": "Laporan", "content": "Banjir rob. " + filler(3, kind=1) + "Jakarta."}]
+    monkeypatch.setattr(ranking, "LEAD_WEIGHT", 0.0)  # adjacency alone
+    with _build_index(tmp_path, rows) as index:
+        results = index.search("banjir rob")
+        assert [hit.id for hit in results.hits] == ["adjacent", "apart"]
+        assert results.hits[0].score > results.hits[1].score
+        # The other order of the query words: near but not in order still counts.
+        assert [hit.id for hit in index.search("rob banjir").hits] == ["adjacent", "apart"]
+        for name in ("ORDERED_WEIGHT", "UNORDERED_WEIGHT", "SPAN_WEIGHT", "LEAD_WEIGHT"):
+            monkeypatch.setattr(ranking, name, 0.0)
+        plain = index.search("banjir rob")
+        assert [hit.id for hit in plain.hits] == ["apart", "adjacent"]
+        assert plain.hits[0].score == plain.hits[1].score
+
+
+def test_proximity_never_lifts_some_words_over_every_word(tmp_path, monkeypatch):
+    from search import ranking
+
+    rows = [{"id": "every-word-apart", "title": "Laporan",
+             "content": "Gempa. " + filler(4) + "Lombok. " + filler(4, 10, kind=1) + "Tenda."},
+            {"id": "two-words-adjacent", "title": "Gempa Lombok", "content": "Gempa Lombok. Gempa Lombok."}]
+    with _build_index(tmp_path, rows) as index:
+        monkeypatch.setattr(ranking, "ORDERED_WEIGHT", 100.0)  # even with an absurd weight
+        assert [hit.id for hit in index.search("gempa lombok tenda").hits] == ["every-word-apart", "two-words-adjacent"]
+
+
+def test_proximity_features(monkeypatch):
+    from search import ranking
+    from search.ranking import proximity_features, query_term_groups
+
+    monkeypatch.setattr(ranking, "SPAN_WEIGHT", 0.3)  # the span is only computed when weighted
+    groups = query_term_groups(parse("banjir jakarta"))
+    assert groups == [frozenset({"banjir"}), frozenset({"jakarta"})]
+    assert query_term_groups(parse('"hutan lindung" korup*')) == [frozenset({"hutan"}), frozenset({"lindung"})]
+    ordered, unordered, span, lead = proximity_features([[3], [4]])
+    assert (ordered, unordered, span, lead) == (1.0, 1.0, 1.0, 1.0)
+    assert proximity_features([[4], [3]])[:2] == (0.0, 1.0)  # near, not in order
+    far = 3 + max(ranking.UNORDERED_WINDOW, ranking.SPAN_WORDS) + 1
+    assert proximity_features([[3], [far]])[:3] == (0.0, 0.0, 0.5)
+    assert proximity_features([[3], []]) == (0.0, 0.0, 0.5, 0.5)
+    assert proximity_features([[ranking.LEAD_WORDS], [ranking.LEAD_WORDS + 2]])[3] == 0.0
+    assert proximity_features([]) == (0.0, 0.0, 0.0, 0.0)
+    monkeypatch.setattr(ranking, "SPAN_WEIGHT", 0.0)
+    assert proximity_features([[3], [4]])[2] == 0.0
