@@ -9,7 +9,8 @@ Each build runs in its own fresh subprocess, so peak memory belongs to that buil
 stem cache of one build helps the other. Warta's figure counts the whole build: reading, cleaning,
 duplicate detection, learning names, indexing and committing. Peak memory is the highest sum of
 PSS (proportional set size: shared pages split between the processes sharing them) over the
-build's process and its indexing processes, sampled every 50 ms; ru_maxrss (each process's own
+build's process and its indexing processes, sampled every 200 ms from this script (not inside the
+build, which the sampling would slow: each sample reads /proc/PID/smaps_rollup); ru_maxrss (each process's own
 peak, shared pages counted in full by each) is printed too. Needs ../shared (the development data
 beside the project); without it, prints "data not found" and exits 0.
 """
@@ -36,10 +37,16 @@ SCALE_SIZES = (10_000, 100_000)
 
 
 class PssSampler(threading.Thread):
-    """Samples the summed PSS of this process and its children; `peak_mb` is the highest seen."""
+    """Samples the summed PSS of a process and its descendants; `peak_mb` is the highest seen.
 
-    def __init__(self, interval: float = 0.05):
+    It runs in this script, not in the build's process: reading smaps_rollup costs a few ms of CPU
+    per process per sample (more for larger processes), which a sampler inside the build would
+    take from the build itself, under its GIL.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.2):
         super().__init__(daemon=True)
+        self.pid = pid
         self.interval = interval
         self.peak_mb = 0.0
         self.running = True
@@ -55,12 +62,14 @@ class PssSampler(threading.Thread):
         return 0
 
     def _tree(self) -> list[int]:
-        pids = [os.getpid()]
-        try:
-            for task in os.listdir("/proc/self/task"):
-                pids += [int(p) for p in open(f"/proc/self/task/{task}/children").read().split()]
-        except OSError:
-            pass
+        pids, index = [self.pid], 0
+        while index < len(pids):
+            try:
+                for task in os.listdir(f"/proc/{pids[index]}/task"):
+                    pids += [int(p) for p in open(f"/proc/{pids[index]}/task/{task}/children").read().split()]
+            except OSError:
+                pass
+            index += 1
         return pids
 
     def sample(self) -> None:
@@ -74,14 +83,11 @@ class PssSampler(threading.Thread):
     def stop(self) -> float:
         self.running = False
         self.join()
-        self.sample()
         return self.peak_mb
 
 
 def child(system: str, corpus: str, index_dir: str) -> None:
-    """Run one build in this (fresh) process and print its figures as JSON."""
-    sampler = PssSampler()
-    sampler.start()
+    """Run one build in this (fresh) process and print its figures as JSON (the caller samples PSS)."""
     if system == "naive":
         sys.path.insert(0, str(NAIVE.parent))
         import naive_reference
@@ -97,12 +103,11 @@ def child(system: str, corpus: str, index_dir: str) -> None:
         summary = build([corpus], index_dir)
         seconds = time.perf_counter() - started
         docs, processes = summary.read, summary.processes
-    pss_peak = sampler.stop()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "docs": docs, "seconds": seconds, "docs_per_s": docs / seconds, "processes": processes,
-        "pss_peak_mb": pss_peak, "peak_mb": own.ru_maxrss / 1024, "worker_peak_mb": children.ru_maxrss / 1024,
+        "peak_mb": own.ru_maxrss / 1024, "worker_peak_mb": children.ru_maxrss / 1024,
         "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
     }))
 
@@ -113,9 +118,15 @@ def run(system: str, corpus: Path, workdir: Path, repeat: int) -> dict:
     for _ in range(repeat):
         index_dir = workdir / f"index-{system}"
         shutil.rmtree(index_dir, ignore_errors=True)
-        out = subprocess.run([sys.executable, __file__, "--child", system, str(corpus), str(index_dir)],
-                             check=True, capture_output=True, text=True).stdout
+        process = subprocess.Popen([sys.executable, __file__, "--child", system, str(corpus), str(index_dir)],
+                                   stdout=subprocess.PIPE, text=True)
+        sampler = PssSampler(process.pid)
+        sampler.start()
+        out, _ = process.communicate()
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, process.args, out)
         figures = json.loads(out.strip().splitlines()[-1])
+        figures["pss_peak_mb"] = sampler.stop()
         if best is None or figures["docs_per_s"] > best["docs_per_s"]:
             best = figures
         shutil.rmtree(index_dir, ignore_errors=True)

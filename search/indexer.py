@@ -20,6 +20,8 @@ the same text as already indexed (re-indexing an archive); the second kind is al
 """
 from __future__ import annotations
 
+import collections
+import ctypes
 import gc
 import json
 import multiprocessing
@@ -54,6 +56,7 @@ NAMES_FILE = "names.json"      # capitalisation counts of every article indexed 
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
+SEGMENT_DOCS = 20_000          # articles per new segment at most (bounded memory, see _index_spool)
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
 PASS1_CACHE_KB = 8 * 1024      # page cache of the build's on-disk tables of this run's articles
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
@@ -345,7 +348,7 @@ def _raw_excerpt(fields) -> str:
 
 def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: analysis.CapitalisationCounter,
                     rejects: _Rejects, summary: BuildSummary, tick: Callable[[], None],
-                    stem_ahead: _StemAhead | None = None) -> None:
+                    helper: _TextHelper | None = None) -> None:
     """Pass 1: account for every input record, spool the articles to index."""
     for item in read_inputs(paths):
         summary.read += 1
@@ -360,17 +363,19 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
             except Exception as exc:  # a cleaning bug must cost one record, not the build
                 reason, origin, raw = f"cannot read this record ({type(exc).__name__}: {exc})", item.origin, _raw_excerpt(item.fields)
             else:
-                if _classify(article, classifier, spools, names, summary) and stem_ahead is not None:
-                    stem_ahead.add(article.title)
-                    stem_ahead.add(article.content)
+                if _classify(article, classifier, spools, summary):
+                    if helper is not None:
+                        helper.add(article.title, article.content)
+                    else:
+                        names.observe(article.title)
+                        names.observe(article.content)
                 continue
         summary.rejected += 1
         summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
         rejects.write(origin, reason, raw)
 
 
-def _classify(article: Article, classifier: _Classifier, spools: _Spools,
-              names: analysis.CapitalisationCounter, summary: BuildSummary) -> bool:
+def _classify(article: Article, classifier: _Classifier, spools: _Spools, summary: BuildSummary) -> bool:
     """Count what happens to one article, and spool it when it is to be indexed; return whether it is."""
     content_hash = article.content_hash
     earlier = classifier.earlier(article.id)
@@ -400,26 +405,26 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools,
     summary.near_duplicates += joined
     if sig is not None:
         classifier.clusters.add(sig, cluster)
-    names.observe(article.title)
-    names.observe(article.content)
     band_keys = sig.band_keys() if sig is not None else []
     spool, seq = spools.add(article_fields(article, cluster, band_keys, content_hash))
     classifier.remember(article.id, content_hash, spool, seq)
     return True
 
 
-# --- Stemming ahead, on the core pass 1 leaves idle ----------------------------------------------
+# --- Learning names and stemming ahead, on the core pass 1 leaves idle -------------------------
 
 
-class _StemAhead:
-    """A process that stems the words of the articles pass 1 accepts, while pass 1 goes on.
+class _TextHelper:
+    """A process that learns names from the articles pass 1 accepts, and stems their words ahead.
 
-    Pass 1 runs on one core; stemming (PySastrawi, once per distinct word) is the largest single
-    cost of pass 2, and both indexing processes would otherwise stem the common words twice. A
-    word's root depends on the learned names only when the word (or its base before -nya) is one,
-    so roots computed without names are valid for every other word (see analysis.prime_stem_cache).
-    A sender thread feeds the process, so pass 1 never waits for it: when the stemmer lags by more
-    than IN_FLIGHT batches, texts are left out and their words are simply stemmed in pass 2.
+    Pass 1 runs on one core. Counting capitalisation (for learned names) needs only the text of
+    each accepted article, and stemming (PySastrawi, once per distinct word) is the largest single
+    cost of pass 2, which both indexing processes would otherwise pay for the common words. A word's
+    root depends on the learned names only when the word (or its base before -nya) is one, so roots
+    computed without names are valid for every other word (see analysis.prime_stem_cache).
+    A sender thread feeds the process, so pass 1 waits only when the helper is IN_FLIGHT batches
+    behind; a helper that is behind counts names (every article must be counted) but leaves the
+    words of that batch to be stemmed in pass 2.
     """
 
     BATCH_CHARS = 500_000
@@ -428,14 +433,15 @@ class _StemAhead:
     def __init__(self):
         context = multiprocessing.get_context("fork")
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_stem_ahead_in_process, args=(child_end,), daemon=True)
+        self.process = context.Process(target=_text_helper_in_process, args=(child_end,), daemon=True)
         self.process.start()
         child_end.close()
         self.queue: queue.Queue = queue.Queue(maxsize=self.IN_FLIGHT)
         self.sender = threading.Thread(target=self._send_batches, daemon=True)
         self.sender.start()
-        self.batch: list[str] = []
+        self.batch: list[tuple[str, str]] = []
         self.chars = 0
+        self.failed = False
 
     def _send_batches(self) -> None:
         try:
@@ -444,37 +450,38 @@ class _StemAhead:
                 self.connection.send(batch)
                 if batch is None:
                     return
-        except (OSError, ValueError):  # the stemmer died: pass 2 stems everything itself
-            return
+        except (OSError, ValueError):  # the helper died: results() says so
+            self.failed = True
+            while self.queue.get() is not None:  # unblock pass 1; the build fails at its end
+                pass
 
-    def add(self, text: str) -> None:
-        self.batch.append(text)
-        self.chars += len(text)
+    def add(self, title: str, content: str) -> None:
+        """Count one accepted article's names and stem its words."""
+        self.batch.append((title, content))
+        self.chars += len(title) + len(content)
         if self.chars >= self.BATCH_CHARS:
             self._flush()
 
     def _flush(self) -> None:
         if self.batch:
-            try:
-                self.queue.put_nowait(self.batch)
-            except queue.Full:
-                pass
+            self.queue.put(self.batch)
         self.batch, self.chars = [], 0
 
-    def roots(self) -> dict[str, str]:
-        """Return word -> root for every word stemmed ahead (waits for the stemmer to finish)."""
+    def results(self) -> tuple[analysis.CapitalisationCounter, dict[str, str]]:
+        """Return (the names counted, word -> root of the words stemmed ahead); waits for the helper."""
         self._flush()
-        while self.sender.is_alive():
-            try:
-                self.queue.put(None, timeout=0.1)
-                break
-            except queue.Full:
-                continue
+        self.queue.put(None)
         self.sender.join()
         try:
-            return self.connection.recv() if self.process.is_alive() or self.connection.poll() else {}
+            if self.failed:
+                raise EOFError
+            capitalised, lowercase, roots = self.connection.recv()
         except (EOFError, OSError):
-            return {}
+            raise RuntimeError(f"the process learning names from the articles died (exit code "
+                               f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
+        names = analysis.CapitalisationCounter()
+        names.capitalised, names.lowercase = capitalised, lowercase
+        return names, roots
 
     def close(self) -> None:
         if self.process.is_alive():
@@ -483,23 +490,38 @@ class _StemAhead:
         self.connection.close()
 
 
-def _stem_ahead_in_process(connection) -> None:
+def _text_helper_in_process(connection) -> None:
     analysis.use_learned_names([])  # roots without names; names are applied in the parent
     stops = analysis.stop_words()
+    names = analysis.CapitalisationCounter()
     roots: dict[str, str] = {}
     pattern, normalise, stem = analysis.TOKEN_PATTERN, analysis.normalise, analysis.stem
-    while True:
+    # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
+    # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
+    # (their words are stemmed in pass 2), and between texts it looks whether the next batch came.
+    waiting: collections.deque[list[str]] = collections.deque(maxlen=_TextHelper.IN_FLIGHT)
+    finished = False
+    while not finished:
         batch = connection.recv()
         if batch is None:
-            break
-        if len(roots) >= STEM_AHEAD_WORDS:
-            continue  # bounded memory: the rarer words of a huge input are stemmed in pass 2
-        for text in batch:
-            for match in pattern.finditer(text):
+            finished = True
+        else:
+            texts = []
+            for title, content in batch:
+                names.observe(title)
+                names.observe(content)
+                texts += (title, content)
+            if len(roots) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
+                waiting.append(texts)
+        while waiting and (finished or not connection.poll()):
+            texts = waiting[0]
+            for match in pattern.finditer(texts.pop()):
                 word = normalise(match.group())
                 if word not in roots and word not in stops:
                     roots[word] = stem(word)
-    connection.send(roots)
+            if not texts:
+                waiting.popleft()
+    connection.send((names.capitalised, names.lowercase, roots))
     connection.close()
 
 
@@ -519,30 +541,58 @@ def _spooled_docs(path: Path, skip: set[int]) -> Iterable[dict]:
             seq += 1
 
 
+def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -> list:
+    """Index one spool into new segments of at most SEGMENT_DOCS articles each; return the segments.
+
+    A segment writer keeps a few numbers per distinct term until the segment is written, and most
+    articles bring unique terms (id, content hash, cluster, signature bands): starting a new
+    segment every SEGMENT_DOCS articles keeps an indexing process's memory the same however large
+    the input. The temp folder (INDEX/MAIN.tmp) is shared with the parent and the other process:
+    the parent removes it after the commit.
+    """
+    segments, writer = [], None
+    try:
+        for doc in _spooled_docs(spool, skip):
+            if writer is None:
+                writer = BuildWriter(ix, _lk=False, **writer_args())
+            writer.add_document(**doc)
+            tick(1)
+            if writer.docnum >= SEGMENT_DOCS:
+                segments.append(writer._finalize_segment())
+                writer = None
+        if writer is not None:
+            segments.append(writer._finalize_segment())
+            writer = None
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+    return segments
+
+
 def _index_spool_in_process(index_dir: str, spool: str, skip: set[int], names: list[str],
                             done, result) -> None:
-    """Worker process: index one spool into a new segment; send ("ok", segment) or ("error", text)."""
+    """Worker process: index one spool; send ("ok", [segment, ...]) or ("error", text)."""
     try:
         analysis.use_learned_names(names)
-        ix = whoosh_index.open_dir(index_dir)
-        writer = BuildWriter(ix, _lk=False, **writer_args())
-        try:
-            for doc in _spooled_docs(Path(spool), skip):
-                writer.add_document(**doc)
-                done.value += 1
-            segment = writer._finalize_segment() if writer._added else None
-            if segment is None:
-                writer._close_segment()
-            # The temp folder (INDEX/MAIN.tmp) is shared with the parent and the other worker:
-            # the parent removes it after the commit.
-        except BaseException:
-            writer.cancel()
-            raise
-        result.send(("ok", segment))
+
+        def tick(count: int) -> None:
+            done.value += count
+
+        segments = _index_spool(whoosh_index.open_dir(index_dir), Path(spool), skip, tick)
+        result.send(("ok", segments))
     except BaseException as exc:  # report, never hang the parent
         result.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     finally:
         result.close()
+
+
+def _release_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (pass 1's tables leave many), where glibc can."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: Callable[[int], None]) -> list:
@@ -551,6 +601,7 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
     workers = []
     # Objects the children inherit stay shared with the parent only while nobody writes to them;
     # a garbage collection in a child writes to every object it inspects: freeze them first.
+    _release_free_memory()
     gc.freeze()
     try:
         for path, skip in zip(spools.paths, spools.skip):
@@ -574,8 +625,7 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
                         status, payload = "error", f"indexing process died (exit code {process.exitcode})"
                     if status != "ok":
                         raise RuntimeError("an indexing process failed: " + payload)
-                    if payload is not None:
-                        segments.append(payload)
+                    segments += payload
                     pending.remove(worker)
             now = sum(d.value for _, _, d in workers)
             tick(now - reported)
@@ -590,11 +640,12 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             receiver.close()
 
 
-def _index_here(writer, spools: _Spools, tick: Callable[[int], None]) -> None:
+def _index_here(ix, spools: _Spools, tick: Callable[[int], None]) -> list:
+    """Index every spool in this process; return the new segments."""
+    segments = []
     for path, skip in zip(spools.paths, spools.skip):
-        for doc in _spooled_docs(path, skip):
-            writer.add_document(**doc)
-            tick(1)
+        segments += _index_spool(ix, path, skip, tick)
+    return segments
 
 
 # --- The build ----------------------------------------------------------------------------------
@@ -624,11 +675,11 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             spools = _Spools(workdir, max(1, wanted))
             # Load the stemmer's dictionary once here: every forked process inherits it loaded.
             analysis.stem("pembangunan")
-            stem_ahead = _StemAhead() if wanted > 1 else None
+            helper = _TextHelper() if wanted > 1 else None
             classifier = _Classifier(searcher, rebuild)
             try:
-                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, stem_ahead)
-                roots = stem_ahead.roots() if stem_ahead is not None else {}
+                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
+                names, roots = helper.results() if helper is not None else (names, {})
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
@@ -636,8 +687,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
                 classifier.close()  # pass 2 needs none of its tables
                 spools.close()
                 rejects.close()
-                if stem_ahead is not None:
-                    stem_ahead.close()
+                if helper is not None:
+                    helper.close()
         if not rebuild:
             names.merge(load_names(index_dir))
         learned = sorted(names.learned_names())
@@ -650,8 +701,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         if parallel:
             segments = _index_in_workers(index_dir, spools, learned, bars.indexing)
         else:
-            _index_here(writer, spools, bars.indexing)
-            segments = []
+            segments = _index_here(ix, spools, bars.indexing)
         summary.processes = len(spools.paths) if parallel else 1
         _commit(writer, segments, rebuild)
     except BaseException:

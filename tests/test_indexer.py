@@ -253,14 +253,24 @@ def test_roots_stemmed_ahead_never_override_learned_names():
     assert analysis.stem("sutarjonya") != "tarjo"
 
 
-def test_stemming_ahead_returns_the_analyzers_roots():
-    ahead = indexer._StemAhead()
+def test_the_text_helper_counts_names_and_returns_the_analyzers_roots():
+    helper = indexer._TextHelper()
     try:
-        ahead.add("Para pemain bermain di lapangan pembangunan")
-        roots = ahead.roots()
+        helper.add("Para pemain", "Para pemain bermain di lapangan pembangunan bersama Sutarjo.")
+        names, roots = helper.results()
     finally:
-        ahead.close()
+        helper.close()
     assert roots["bermain"] == analysis.stem("bermain") and "di" not in roots  # stop words are skipped
+    assert names.capitalised["sutarjo"] == 1 and names.lowercase["pemain"] == 2  # title and body
+
+
+def test_a_dead_text_helper_fails_the_build_and_leaves_the_index_intact(tmp_path, built_index, monkeypatch):
+    before = stored(built_index)
+    monkeypatch.setattr(indexer, "_text_helper_in_process", lambda connection: connection.close())
+    rows = [{"id": f"n{i}", "title": "Judul", "content": f"Isi berita {i}."} for i in range(10)]
+    with pytest.raises(RuntimeError, match="run the build again"):
+        build([write_jsonl(tmp_path / "n.jsonl", rows)], built_index, processes=2)
+    assert stored(built_index) == before
 
 
 def test_stats_say_when_the_analyzer_changed_since_the_build(built_index, runner, monkeypatch):
@@ -291,24 +301,52 @@ def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path):
                 for i in range(1300)]
     classifier = indexer._Classifier(None, rebuild=True)
     spools = indexer._Spools(tmp_path, 2)
-    names, summary = analysis.CapitalisationCounter(), indexer.BuildSummary()
+    summary = indexer.BuildSummary()
     try:
         for article in articles[:300]:  # caches and tables reach their working size
-            indexer._classify(article, classifier, spools, names, summary)
+            indexer._classify(article, classifier, spools, summary)
         tracemalloc.start()
         before = tracemalloc.get_traced_memory()[0]
         for article in articles[300:]:
-            indexer._classify(article, classifier, spools, names, summary)
+            indexer._classify(article, classifier, spools, summary)
         grown = tracemalloc.get_traced_memory()[0] - before
         tracemalloc.stop()
         # Still every behaviour: an id seen again updates, the same text under another id is a duplicate.
         again = to_article({"id": "n7", "title": "Berita 7", "content": "Isi yang sudah diperbaiki sama sekali."})
-        assert indexer._classify(again, classifier, spools, names, summary)
+        assert indexer._classify(again, classifier, spools, summary)
         copy = to_article({"id": "copy", "title": articles[9].title, "content": articles[9].content})
-        assert not indexer._classify(copy, classifier, spools, names, summary)
+        assert not indexer._classify(copy, classifier, spools, summary)
     finally:
         classifier.close()
         spools.close()
     assert grown < 150 * 1000  # dicts of ids, hashes and signatures took ~1,800 bytes per article
     assert (summary.indexed, summary.updated, summary.duplicates) == (1300, 1, 1)
     assert sum(len(skip) for skip in spools.skip) == 1  # the first version of n7 is not indexed
+
+
+def test_names_are_counted_the_same_with_and_without_the_helper_process(tmp_path):
+    rows = [{"id": f"b{i}", "title": "Berita Banjir", "content": f"Warga bertemu Sutarjo di pasar hari ke-{i}. " + WIRE}
+            for i in range(30)]
+    rows.append({**rows[3], "id": "copy"})  # a duplicate is not counted
+    source = write_jsonl(tmp_path / "names.jsonl", rows)
+    build([source], tmp_path / "one", processes=1)
+    build([source], tmp_path / "two", processes=2)
+    one = (tmp_path / "one" / indexer.NAMES_FILE).read_text(encoding="utf-8")
+    assert one == (tmp_path / "two" / indexer.NAMES_FILE).read_text(encoding="utf-8")
+    assert json.loads(one)["capitalised"]["sutarjo"] == 30
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_large_spools_become_several_segments_committed_together(tmp_path, monkeypatch, processes):
+    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 40)
+    rows = [{"id": f"a{i}", "title": f"Kebakaran hutan {i}", "content": f"Kebakaran hutan di Riau nomor {i}. " * 3}
+            for i in range(200)]
+    rows.append({**rows[5], "content": "Versi baru: kebakaran hutan di Riau padam."})  # a later version wins
+    summary = build([write_jsonl(tmp_path / "many.jsonl", rows)], tmp_path / "index", processes=processes)
+    assert (summary.indexed, summary.updated, summary.documents) == (200, 1, 200)
+    ix = whoosh_index.open_dir(tmp_path / "index")
+    assert len(ix._segments()) >= 5
+    with ix.searcher() as searcher:
+        phrase = Phrase("content", [analysis.stem("kebakaran"), analysis.stem("hutan")])
+        assert len(searcher.search(phrase, limit=None)) == 200
+    assert "Versi baru" in stored(tmp_path / "index")["a5"]["content"]
