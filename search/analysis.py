@@ -252,11 +252,14 @@ def normalise(surface: str) -> str:
     return word
 
 
-def prime_stem_cache(roots: dict[str, str]) -> int:
+def prime_stem_cache(roots: dict[str, str], surfaces: Iterable[str] = ()) -> int:
     """Add roots stemmed elsewhere (another process, without learned names) to the cache; return how many.
 
     A word's root depends on the learned names only when the word, or its base before -nya, is
     one; those words are left for stem() to work out with the names now in use.
+    `surfaces`: words as written in the text to index; their index terms are worked out now (as
+    term_positions does, with the names in use), so that processes forked afterwards share one
+    cache instead of each building its own.
     """
     primed = 0
     for word, root in roots.items():
@@ -265,6 +268,13 @@ def prime_stem_cache(roots: dict[str, str]) -> int:
         if word not in _stem_cache and len(_stem_cache) < _CACHE_LIMIT:
             _stem_cache[word] = root
             primed += 1
+    stops = stop_words()
+    for surface in surfaces:
+        if len(_term_cache) >= _CACHE_LIMIT:
+            break
+        if surface not in _term_cache:
+            word = normalise(surface)
+            _term_cache[surface] = None if word in stops else stem(word)
     return primed
 
 

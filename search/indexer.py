@@ -60,7 +60,7 @@ SEGMENT_DOCS = 20_000          # articles per new segment at most (bounded memor
 SPOOL_BATCH = 64               # articles handed to one process before switching to the other
 PASS1_CACHE_KB = 8 * 1024      # page cache of the build's on-disk tables of this run's articles
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
-STEM_AHEAD_WORDS = 150_000     # at most this many roots stemmed ahead (7,000 news articles have 83,000 words)
+STEM_AHEAD_WORDS = 200_000     # at most this many words as written stemmed ahead (7,000 news articles: 103,000)
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
 
 
@@ -467,21 +467,22 @@ class _TextHelper:
             self.queue.put(self.batch)
         self.batch, self.chars = [], 0
 
-    def results(self) -> tuple[analysis.CapitalisationCounter, dict[str, str]]:
-        """Return (the names counted, word -> root of the words stemmed ahead); waits for the helper."""
+    def results(self) -> tuple[analysis.CapitalisationCounter, dict[str, str], list[str]]:
+        """Return (the names counted, word -> root of the words stemmed ahead, the words as written
+        in those texts); waits for the helper."""
         self._flush()
         self.queue.put(None)
         self.sender.join()
         try:
             if self.failed:
                 raise EOFError
-            capitalised, lowercase, roots = self.connection.recv()
+            capitalised, lowercase, roots, surfaces = self.connection.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process learning names from the articles died (exit code "
                                f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
         names = analysis.CapitalisationCounter()
         names.capitalised, names.lowercase = capitalised, lowercase
-        return names, roots
+        return names, roots, surfaces
 
     def close(self) -> None:
         if self.process.is_alive():
@@ -495,7 +496,8 @@ def _text_helper_in_process(connection) -> None:
     stops = analysis.stop_words()
     names = analysis.CapitalisationCounter()
     roots: dict[str, str] = {}
-    pattern, normalise, stem = analysis.TOKEN_PATTERN, analysis.normalise, analysis.stem
+    surfaces: set[str] = set()  # words as written, for the parent's term cache
+    findall, normalise, stem = analysis.TOKEN_PATTERN.findall, analysis.normalise, analysis.stem
     # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
     # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
     # (their words are stemmed in pass 2), and between texts it looks whether the next batch came.
@@ -511,17 +513,19 @@ def _text_helper_in_process(connection) -> None:
                 names.observe(title)
                 names.observe(content)
                 texts += (title, content)
-            if len(roots) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
+            if len(surfaces) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
                 waiting.append(texts)
         while waiting and (finished or not connection.poll()):
             texts = waiting[0]
-            for match in pattern.finditer(texts.pop()):
-                word = normalise(match.group())
-                if word not in roots and word not in stops:
-                    roots[word] = stem(word)
+            for surface in findall(texts.pop()):
+                if surface not in surfaces:
+                    surfaces.add(surface)
+                    word = normalise(surface)
+                    if word not in roots and word not in stops:
+                        roots[word] = stem(word)
             if not texts:
                 waiting.popleft()
-    connection.send((names.capitalised, names.lowercase, roots))
+    connection.send((names.capitalised, names.lowercase, roots, list(surfaces)))
     connection.close()
 
 
@@ -679,7 +683,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             classifier = _Classifier(searcher, rebuild)
             try:
                 _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
-                names, roots = helper.results() if helper is not None else (names, {})
+                names, roots, surfaces = helper.results() if helper is not None else (names, {}, [])
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
@@ -693,8 +697,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             names.merge(load_names(index_dir))
         learned = sorted(names.learned_names())
         analysis.use_learned_names(learned)
-        analysis.prime_stem_cache(roots)
-        del roots
+        analysis.prime_stem_cache(roots, surfaces)
+        del roots, surfaces
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)

@@ -257,11 +257,29 @@ def test_the_text_helper_counts_names_and_returns_the_analyzers_roots():
     helper = indexer._TextHelper()
     try:
         helper.add("Para pemain", "Para pemain bermain di lapangan pembangunan bersama Sutarjo.")
-        names, roots = helper.results()
+        names, roots, surfaces = helper.results()
     finally:
         helper.close()
     assert roots["bermain"] == analysis.stem("bermain") and "di" not in roots  # stop words are skipped
     assert names.capitalised["sutarjo"] == 1 and names.lowercase["pemain"] == 2  # title and body
+    assert {"Para", "Sutarjo", "bermain"} <= set(surfaces)
+
+
+def test_terms_primed_from_the_helper_are_the_terms_the_analyzer_makes():
+    text = "Para pemain bermain di lapangan pembangunan bersama Sutarjo; Sutarjonya MENANG, kinerjanya baik."
+    analysis.use_learned_names(["sutarjo"])
+    expected = analysis.term_positions(text)
+    analysis.use_learned_names([])  # clears the caches
+    helper = indexer._TextHelper()
+    try:
+        helper.add("", text)
+        _, roots, surfaces = helper.results()
+    finally:
+        helper.close()
+    analysis.use_learned_names(["sutarjo"])
+    analysis.prime_stem_cache(roots, surfaces)
+    assert set(surfaces) <= set(analysis._term_cache)
+    assert analysis.term_positions(text) == expected
 
 
 def test_a_dead_text_helper_fails_the_build_and_leaves_the_index_intact(tmp_path, built_index, monkeypatch):
