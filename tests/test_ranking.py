@@ -58,22 +58,31 @@ def _build_index(tmp_path, rows):
 
 
 def test_positions_read_from_postings_blocks_equal_whooshs(tmp_path):
-    # Over 128 postings: the positions come from later blocks too.
+    import json
+
+    from search.indexer import build
+
+    # Over 128 postings (positions come from later blocks too), and a second file indexed later:
+    # a second segment, whose documents are numbered after the first one's.
     rows = [{"id": f"a{i}", "title": f"Berita {i}",
              "content": ("Warga kota " * (i % 5)) + f"banjir melanda kota {i}. Banjir surut." * (1 + i % 3)}
             for i in range(300)]
-    with _build_index(tmp_path, rows) as index:
+    for name, part in (("a.jsonl", rows[:200]), ("b.jsonl", rows[200:])):
+        (tmp_path / name).write_text("\n".join(json.dumps(r) for r in part) + "\n", encoding="utf-8")
+        build([tmp_path / name], tmp_path / "ix")
+    with Index.open(tmp_path / "ix") as index:
         snap = index._current()
         reader = snap.searcher.reader()
-        docs = [0, 5, 127, 128, 129, 200, 299]
+        docs = [0, 5, 127, 128, 129, 199, 200, 201, 299]
         for term in ("banjir", "kota", "warga"):
             found = snap.positions("content", term, docs)
+            again = snap.positions("content", term, docs)  # from the cache this time
             for doc in docs:
                 matcher = reader.postings("content", term)
                 matcher.skip_to(doc)
                 expected = list(matcher.value_as("positions")) if matcher.is_active() and matcher.id() == doc else None
-                assert found.get(doc) == expected
-        assert 0 not in snap.positions("content", "warga", [0])  # article a0 has no "warga"
+                assert found.get(doc) == expected == again.get(doc)
+        assert snap.stored(0)["id"] == "a0" and 0 not in snap.positions("content", "warga", [0])  # a0: no "warga"
 
 
 def filler(count: int, start: int = 0, kind: int = 0) -> str:
