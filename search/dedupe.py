@@ -137,6 +137,7 @@ class ClusterTable:
 
     CACHE_KB = 8 * 1024
     FILTER_BITS = 1 << 26  # 8 MB: at 1,000,000 articles (8,000,000 keys) 11% of keys pass falsely
+    FLUSH_ROWS = 500       # articles written to SQLite at a time
 
     def __init__(self, connection: sqlite3.Connection | None = None):
         self._db = connection if connection is not None else temporary_database(self.CACHE_KB)
@@ -147,6 +148,9 @@ class ClusterTable:
         """)
         self._filter = bytearray(self.FILTER_BITS // 8)
         self._count = 0
+        # Rows are written in batches; a lookup the bit table cannot answer first writes them.
+        self._waiting_members: list[tuple[int, str, bytes]] = []
+        self._waiting_bands: list[tuple[int, int]] = []
         self._find_sql = ("SELECT band_key, member, cluster, signature FROM cluster_bands JOIN cluster_members "
                           "USING (member) WHERE band_key IN ({})")
 
@@ -162,7 +166,9 @@ class ClusterTable:
         """Return the keys the bit table says may have been added (it has false positives only)."""
         bits = self.FILTER_BITS - 1
         table = self._filter
-        return [key for key in keys if table[(key & bits) >> 3] & (1 << (key & 7))]
+        # The bit comes from a key's high half (CRC-32 of the band: well mixed); the low half is
+        # an Adler-32 of 12 bytes, which takes few distinct values.
+        return [key for key in keys if table[((key >> 32) & bits) >> 3] & (1 << ((key >> 32) & 7))]
 
     def find(self, sig: Signature) -> tuple[str, float] | None:
         """Return (cluster key, similarity) of the most similar article seen, if similar enough."""
@@ -170,6 +176,7 @@ class ClusterTable:
         maybe = self._maybe_seen(keys)
         if not maybe:
             return None
+        self._flush()
         sql = self._find_sql.format(", ".join("?" * len(maybe)))
         rows = {row[0]: row[1:] for row in self._db.execute(sql, maybe)}
         best: tuple[str, float] | None = None
@@ -190,13 +197,22 @@ class ClusterTable:
         """Remember an article's signature under its cluster key (the first article keeps a band)."""
         member = self._count
         keys = self._keys(sig)
-        self._db.execute("INSERT INTO cluster_members VALUES (?, ?, ?)",
-                         (member, cluster, sig.values.astype(np.uint32).tobytes()))
-        self._db.executemany("INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)", [(key, member) for key in keys])
+        self._waiting_members.append((member, cluster, sig.values.astype(np.uint32).tobytes()))
+        self._waiting_bands += [(key, member) for key in keys]
         bits = self.FILTER_BITS - 1
         for key in keys:
-            self._filter[(key & bits) >> 3] |= 1 << (key & 7)
+            self._filter[((key >> 32) & bits) >> 3] |= 1 << ((key >> 32) & 7)
         self._count += 1
+        if len(self._waiting_members) >= self.FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the rows waiting; bands keep the first article that had them, as if added one by one."""
+        if self._waiting_members:
+            self._db.executemany("INSERT INTO cluster_members VALUES (?, ?, ?)", self._waiting_members)
+            self._db.executemany("INSERT OR IGNORE INTO cluster_bands VALUES (?, ?)", self._waiting_bands)
+            self._waiting_members.clear()
+            self._waiting_bands.clear()
 
 
 def temporary_database(cache_kb: int) -> sqlite3.Connection:

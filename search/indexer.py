@@ -212,6 +212,9 @@ class _Classifier:
     database with a small page cache, not in dicts: a build's memory must not grow with its input.
     """
 
+    FILTER_BITS = 1 << 23  # per bit table (1 MB): ids, content hashes
+    FLUSH_ROWS = 2000      # rows written to SQLite at a time
+
     def __init__(self, searcher, rebuild: bool):
         # With --rebuild the old articles are about to go: compare against this run only.
         self.searcher = None if rebuild or searcher.doc_count() == 0 else searcher
@@ -223,15 +226,48 @@ class _Classifier:
             CREATE TABLE replaced_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
         """)
         self.clusters = dedupe.ClusterTable(self.db)
+        # Most articles are new: bit tables of the ids and hashes seen answer "not seen" without
+        # SQLite, rows are written in batches, and a lookup that may find something first writes
+        # the rows waiting (so SQLite always answers from everything seen).
+        self._ids, self._hashes = bytearray(self.FILTER_BITS // 8), bytearray(self.FILTER_BITS // 8)
+        self._waiting: list[tuple[str, str, int, int]] = []
+
+    def _maybe_seen(self, table: bytearray, key: str) -> bool:
+        bit = hash(key) & (self.FILTER_BITS - 1)
+        return bool(table[bit >> 3] & (1 << (bit & 7)))
+
+    def _mark(self, table: bytearray, key: str) -> None:
+        bit = hash(key) & (self.FILTER_BITS - 1)
+        table[bit >> 3] |= 1 << (bit & 7)
+
+    def _flush(self) -> None:
+        if self._waiting:
+            self.db.executemany("INSERT OR REPLACE INTO run_articles VALUES (?, ?, ?, ?)", self._waiting)
+            self._waiting.clear()
 
     def earlier(self, article_id: str) -> tuple[str, int, int] | None:
         """Return (content hash, spool, seq) of the version of this id spooled earlier in this run."""
+        if not self._maybe_seen(self._ids, article_id):
+            return None
+        self._flush()
         return self.db.execute("SELECT content_hash, spool, seq FROM run_articles WHERE id = ?",
                                (article_id,)).fetchone()
 
+    def run_duplicate(self, content_hash: str) -> str | None:
+        """Return the id of an article spooled earlier in this run with this text (its latest version)."""
+        if not self._maybe_seen(self._hashes, content_hash):
+            return None
+        self._flush()
+        row = self.db.execute("SELECT id FROM run_articles WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
+        return row[0] if row else None
+
     def remember(self, article_id: str, content_hash: str, spool: int, seq: int) -> None:
         """Record the spooled version of an article (replacing an earlier version of its id)."""
-        self.db.execute("INSERT OR REPLACE INTO run_articles VALUES (?, ?, ?, ?)", (article_id, content_hash, spool, seq))
+        self._waiting.append((article_id, content_hash, spool, seq))
+        self._mark(self._ids, article_id)
+        self._mark(self._hashes, content_hash)
+        if len(self._waiting) >= self.FLUSH_ROWS:
+            self._flush()
 
     def replaces(self, article_id: str) -> None:
         """Record that the indexed version of this id goes."""
@@ -253,8 +289,7 @@ class _Classifier:
 
     def duplicate_of(self, article: Article, content_hash: str) -> str | None:
         """Return the id of another article with exactly this text, in this run or the index."""
-        row = self.db.execute("SELECT id FROM run_articles WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
-        other = row[0] if row else None
+        other = self.run_duplicate(content_hash)
         if other is None and self.searcher is not None:
             stored = self.searcher.document(content_hash=content_hash)
             other = stored["id"] if stored else None

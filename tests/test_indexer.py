@@ -306,12 +306,17 @@ def test_stats_say_when_the_analyzer_changed_since_the_build(built_index, runner
     assert "warta index --rebuild" in result.output
 
 
-def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path):
+def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path, monkeypatch):
     """What a build remembers of the articles it read lives on disk, so memory does not grow with the input."""
     import random
     import tracemalloc
 
+    from search import dedupe
     from search.documents import to_article
+
+    # Rows wait in memory in batches of at most FLUSH_ROWS: smaller batches than the articles measured.
+    monkeypatch.setattr(indexer._Classifier, "FLUSH_ROWS", 100)
+    monkeypatch.setattr(dedupe.ClusterTable, "FLUSH_ROWS", 100)
 
     words = WIRE.split() + OTHER_STORY.split()
     rng = random.Random(5)
@@ -368,3 +373,12 @@ def test_large_spools_become_several_segments_committed_together(tmp_path, monke
         phrase = Phrase("content", [analysis.stem("kebakaran"), analysis.stem("hutan")])
         assert len(searcher.search(phrase, limit=None)) == 200
     assert "Versi baru" in stored(tmp_path / "index")["a5"]["content"]
+
+
+def test_text_given_up_by_an_updated_article_is_new_for_another_id(tmp_path):
+    first = {"id": "x", "title": "Versi pertama", "content": "Isi versi pertama berita ini."}
+    second = {"id": "x", "title": "Versi kedua", "content": "Isi versi kedua berita ini, sudah diperbaiki."}
+    other = {**first, "id": "y"}  # the text x no longer has
+    summary = build([write_jsonl(tmp_path / "three.jsonl", [first, second, other])], tmp_path / "index")
+    assert (summary.indexed, summary.updated, summary.duplicates, summary.documents) == (2, 1, 0, 2)
+    assert stored(tmp_path / "index")["y"]["title"] == "Versi pertama"
