@@ -4,11 +4,12 @@
     results = Index.open("index").search("kebakaran hutan")
 """
 from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
-                           WartaError)
+                           SearchTooSlow, WartaError)
 from search.index import Index
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 
 __all__ = [
     "ArticleRecord", "Copy", "FacetCount", "Hit", "IncompatibleIndex", "Index", "IndexBusy",
-    "IndexNotFound", "IndexStats", "InvalidQuery", "RejectedRecord", "SearchResults", "WartaError",
+    "IndexNotFound", "IndexStats", "InvalidQuery", "RejectedRecord", "SearchResults", "SearchTooSlow",
+    "WartaError",
 ]

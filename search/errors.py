@@ -21,5 +21,10 @@ class InvalidQuery(WartaError):
     """The query uses advanced syntax that cannot be understood; the message says what is wrong."""
 
 
+class SearchTooSlow(InvalidQuery):
+    """A search ran past its time limit (wildcards or phrases of very common words); the message says
+    how to narrow it. A subclass of InvalidQuery: whoever shows query errors shows this one too."""
+
+
 class RejectedRecord(WartaError):
     """An input record cannot be indexed; the message is the reason shown in the rejects file."""

@@ -32,6 +32,7 @@ SORTS = ("relevance", "newest", "oldest", "recent")
 MAX_PER_PAGE = 100
 RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
+SEARCH_TIME_LIMIT = 2.0  # seconds; the slowest of the 200 benchmark queries takes about 0.05 s on 7,000 articles
 REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
@@ -57,6 +58,9 @@ class Index:
         self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
+        # run one at a time, so a runaway one would hold up every other request.
+        self.time_limit: float | None = SEARCH_TIME_LIMIT
 
     @classmethod
     def open(cls, path: str | Path = "index") -> "Index":
@@ -137,7 +141,8 @@ class Index:
         newest matching article's score is multiplied by 1 + RECENCY_WEIGHT, one `recency` days
         older by 1 + RECENCY_WEIGHT/2, and so on. snippets=False leaves every hit's snippet empty
         (same hits, order and scores; for programs that only need the ranking, such as evaluation runs
-        of 100 hits, where snippets are most of the time). Raises InvalidQuery for syntax it cannot honour.
+        of 100 hits, where snippets are most of the time). Raises InvalidQuery for syntax it cannot honour,
+        and SearchTooSlow (an InvalidQuery) when the search runs past `time_limit` seconds.
         """
         started = time.perf_counter()
         if sort not in SORTS:
@@ -153,36 +158,41 @@ class Index:
                                        date_to=date_to, year=year, month=month)
         with self._lock:
             snap = self._current()
-            expansions = _expansions(snap, parsed)
-            nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
-            allowed = snap.live.copy()
-            for condition in list(parsed.conditions) + conditions:
-                allowed &= snap.condition_mask(condition)
-            relaxed = partial = False
-            full = None  # with some-word matches after the all-word ones: which hold every word
-            if nothing:
-                mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
-            else:
-                mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
-            docs = np.flatnonzero(mask)
-            total = snap.collapsed_total(docs)
-            facets = _facets(snap, docs)
-            order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
-            if recency is not None and order_by in ("relevance", "recent"):
-                scores = _with_recency(snap, docs, scores, recency)
-            wanted = page * per_page
-            ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), _head_depth()))
-            if order_by in ("relevance", "recent") and parsed.groups:
-                ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
-            representatives = _collapse(snap, ranked, wanted)
-            title_spec, content_spec = _match_specs(parsed, expansions)
-            hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
-                         for doc in representatives[(page - 1) * per_page:wanted])
-            suggestion = None
-            if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
-                from search.spelling import suggest_query
+            # One search at a time runs on a snapshot (the lock): its deadline belongs to this search.
+            snap.deadline = started + self.time_limit if self.time_limit else None
+            try:
+                expansions = _expansions(snap, parsed)
+                nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+                allowed = snap.live.copy()
+                for condition in list(parsed.conditions) + conditions:
+                    allowed &= snap.condition_mask(condition)
+                relaxed = partial = False
+                full = None  # with some-word matches after the all-word ones: which hold every word
+                if nothing:
+                    mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
+                else:
+                    mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
+                docs = np.flatnonzero(mask)
+                total = snap.collapsed_total(docs)
+                facets = _facets(snap, docs)
+                order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
+                if recency is not None and order_by in ("relevance", "recent"):
+                    scores = _with_recency(snap, docs, scores, recency)
+                wanted = page * per_page
+                ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), _head_depth()))
+                if order_by in ("relevance", "recent") and parsed.groups:
+                    ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
+                representatives = _collapse(snap, ranked, wanted)
+                title_spec, content_spec = _match_specs(parsed, expansions)
+                hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
+                             for doc in representatives[(page - 1) * per_page:wanted])
+                suggestion = None
+                if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
+                    from search.spelling import suggest_query
 
-                suggestion = suggest_query(snap, parsed)
+                    suggestion = suggest_query(snap, parsed)
+            finally:
+                snap.deadline = None
         pages = max(1, math.ceil(total / per_page))
         return SearchResults(
             hits=hits, total=total, page=page, pages=pages, per_page=per_page,

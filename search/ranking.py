@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import pickle
 import threading
+import time
 import zlib
 from bisect import bisect_left
 from collections import OrderedDict
@@ -20,6 +21,7 @@ from itertools import accumulate
 import numpy as np
 from whoosh import query as wq
 
+from search.errors import SearchTooSlow
 from search.analysis import normalise
 from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
 
@@ -188,6 +190,14 @@ class Snapshot:
         self._texts: OrderedDict = OrderedDict()
         self._stored: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self.deadline: float | None = None  # perf_counter() time the running search must end by
+
+    def check_time(self) -> None:
+        """Raise SearchTooSlow when the running search is past its deadline (called before costly steps)."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise SearchTooSlow(
+                "This search needs too much work to answer in time: wildcards or quoted phrases of very "
+                "common words. Make it more specific: more letters before a *, fewer or rarer words in quotes.")
 
     def stored(self, doc: int) -> dict:
         """Return the stored fields of a document (recently used ones are kept: hits repeat)."""
@@ -277,6 +287,7 @@ class Snapshot:
             if cached is not None:
                 self._terms.move_to_end(key)
                 return cached
+        self.check_time()
         ids: list[np.ndarray] = []
         freqs: list[np.ndarray] = []
         maps: list = []
@@ -369,6 +380,8 @@ class Snapshot:
         for index, term in enumerate(reader.expand_prefix(fieldname, prefix)):
             if index >= limit * 40:  # the scan itself is bounded too
                 break
+            if index % 256 == 255:
+                self.check_time()
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             found.append((reader.doc_frequency(fieldname, text), text))
         found.sort(key=lambda item: (-item[0], item[1]))
@@ -395,6 +408,7 @@ class Snapshot:
         gaps = [b - a for a, b in zip(words.positions, words.positions[1:])]
         mask = np.zeros(self.size, dtype=bool)
         for name in fields:
+            self.check_time()
             docs = list(self.searcher.docs_for_query(wq.Phrase(name, list(words.terms), slop=max(gaps))))
             mask[docs] = True
         return mask

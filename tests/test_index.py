@@ -309,3 +309,18 @@ def test_highlight_text_marks_a_whole_article(archive_index):
     assert marked == "Polisi &lt;b&gt;<mark>menembakkan</mark>&lt;/b&gt; gas.\n\nLalu <mark>tembakan</mark> berhenti."
     with pytest.raises(InvalidQuery):
         archive_index.highlight_text("teks", "date:xyz")
+
+
+def test_a_search_past_its_time_limit_stops_with_advice_and_the_next_one_runs(archive_index):
+    from search import SearchTooSlow
+    from search.index import SEARCH_TIME_LIMIT
+
+    archive_index.time_limit = 1e-9  # every check comes too late
+    try:
+        with pytest.raises(SearchTooSlow, match="more specific"):
+            archive_index.search('"kebakaran hutan" banj*')
+        archive_index.time_limit = None  # no limit: never stopped
+        assert archive_index.search('"kebakaran hutan" banj*').total >= 0
+    finally:
+        archive_index.time_limit = SEARCH_TIME_LIMIT
+    assert archive_index.search("kebakaran").total > 0  # the deadline went with the search that set it

@@ -551,3 +551,18 @@ def test_serve_with_worker_processes_answers_and_stops_cleanly(web_index):
         output = server.communicate(timeout=20)[0]
     assert server.returncode == 0, output
     assert "with 2 worker processes" in output
+
+
+def test_a_search_past_the_time_limit_gets_advice_not_a_stuck_server(app, client):
+    index = app.extensions["warta_archive"].index()
+    index.time_limit = 1e-9
+    try:
+        page = client.get('/search?q="kebakaran hutan" banj*')
+        api = client.get('/api/search?q="kebakaran hutan" banj*')
+    finally:
+        from search.index import SEARCH_TIME_LIMIT
+
+        index.time_limit = SEARCH_TIME_LIMIT
+    assert page.status_code == 400 and "more specific" in text_of(page)
+    assert api.status_code == 400 and "more specific" in api.get_json()["error"]["message"]
+    assert client.get("/search?q=kebakaran").status_code == 200
