@@ -169,6 +169,35 @@ class Column:
     labels: list[str]
 
 
+class LruCache:
+    """A bounded mapping that forgets its least recently used entries; safe to share between threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        """Return the value kept for key (now the most recently used), or default."""
+        with self._lock:
+            value = self._items.get(key, _ABSENT)
+            if value is _ABSENT:
+                return default
+            self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        """Keep value for key, forgetting the least recently used entries beyond the size."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_ABSENT = object()
+
+
 class Snapshot:
     """Arrays for one open searcher: live documents, field lengths, columns and term postings."""
 
@@ -184,12 +213,11 @@ class Snapshot:
         self._columns: dict[str, Column] = {}
         self._dates: np.ndarray | None = None
         self._shared: np.ndarray | None = None
-        self._terms: OrderedDict = OrderedDict()
-        self._blocks: OrderedDict = OrderedDict()
-        self._positions: OrderedDict = OrderedDict()
-        self._texts: OrderedDict = OrderedDict()
-        self._stored: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._terms = LruCache(TERM_CACHE_SIZE)
+        self._blocks = LruCache(BLOCK_CACHE_SIZE)
+        self._positions = LruCache(POSITIONS_CACHE_SIZE)
+        self._texts = LruCache(STORED_CACHE_SIZE)
+        self._stored = LruCache(STORED_CACHE_SIZE)
         self.deadline: float | None = None  # perf_counter() time the running search must end by
 
     def check_time(self) -> None:
@@ -201,31 +229,19 @@ class Snapshot:
 
     def stored(self, doc: int) -> dict:
         """Return the stored fields of a document (recently used ones are kept: hits repeat)."""
-        with self._lock:
-            cached = self._stored.get(doc)
-            if cached is not None:
-                self._stored.move_to_end(doc)
-                return cached
-        fields = self.searcher.stored_fields(doc)
-        with self._lock:
-            self._stored[doc] = fields
-            if len(self._stored) > STORED_CACHE_SIZE:
-                self._stored.popitem(last=False)
+        fields = self._stored.get(doc)
+        if fields is None:
+            fields = self.searcher.stored_fields(doc)
+            self._stored.put(doc, fields)
         return fields
 
     def plain_text(self, doc: int) -> str:
         """Return a document's title and content, normalised as query words are (kept like stored fields)."""
-        with self._lock:
-            cached = self._texts.get(doc)
-            if cached is not None:
-                self._texts.move_to_end(doc)
-                return cached
-        stored = self.stored(doc)
-        text = normalise((stored.get("title") or "") + "\n" + (stored.get("content") or ""))
-        with self._lock:
-            self._texts[doc] = text
-            if len(self._texts) > STORED_CACHE_SIZE:
-                self._texts.popitem(last=False)
+        text = self._texts.get(doc)
+        if text is None:
+            stored = self.stored(doc)
+            text = normalise((stored.get("title") or "") + "\n" + (stored.get("content") or ""))
+            self._texts.put(doc, text)
         return text
 
     # -- per-document arrays, loaded on first use ----------------------------------------------
@@ -282,11 +298,9 @@ class Snapshot:
     def _postings_entry(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray, list]:
         """Return (document numbers, frequencies, [(segment offset, segment, BlockMap or None)])."""
         key = (fieldname, term)
-        with self._lock:
-            cached = self._terms.get(key)
-            if cached is not None:
-                self._terms.move_to_end(key)
-                return cached
+        cached = self._terms.get(key)
+        if cached is not None:
+            return cached
         self.check_time()
         ids: list[np.ndarray] = []
         freqs: list[np.ndarray] = []
@@ -300,10 +314,7 @@ class Snapshot:
             maps.append((offset, leaf, blocks))
         result = ((np.concatenate(ids), np.concatenate(freqs), maps) if ids
                   else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), maps))
-        with self._lock:
-            self._terms[key] = result
-            if len(self._terms) > TERM_CACHE_SIZE:
-                self._terms.popitem(last=False)
+        self._terms.put(key, result)
         return result
 
     def positions(self, fieldname: str, term: str, docs) -> dict[int, list[int]]:
@@ -315,13 +326,12 @@ class Snapshot:
         """
         found: dict[int, list[int]] = {}
         missing = []
-        with self._lock:
-            for doc in map(int, docs):
-                cached = self._positions.get((fieldname, term, doc))
-                if cached is None:
-                    missing.append(doc)
-                elif cached:  # [] caches "not in this document"
-                    found[doc] = cached
+        for doc in map(int, docs):
+            cached = self._positions.get((fieldname, term, doc))
+            if cached is None:
+                missing.append(doc)
+            elif cached:  # [] caches "not in this document"
+                found[doc] = cached
         if not missing:
             return found
         ids, _, maps = self._postings_entry(fieldname, term)
@@ -329,11 +339,8 @@ class Snapshot:
         at = np.minimum(np.searchsorted(ids, wanted), max(ids.size - 1, 0))
         wanted = wanted[ids[at] == wanted] if ids.size else wanted[:0]  # only documents that hold the term
         read = self._read_positions(fieldname, term, wanted, maps)
-        with self._lock:
-            for doc in missing:
-                self._positions[(fieldname, term, doc)] = read.get(doc, [])
-            while len(self._positions) > POSITIONS_CACHE_SIZE:
-                self._positions.popitem(last=False)
+        for doc in missing:
+            self._positions.put((fieldname, term, doc), read.get(doc, []))
         found.update(read)
         return found
 
@@ -358,19 +365,14 @@ class Snapshot:
 
     def _block_values(self, key: tuple, blocks: BlockMap, block: int) -> tuple[list[int], tuple]:
         """Return (segment-local document numbers, posting values) of one postings block, cached."""
-        with self._lock:
-            cached = self._blocks.get(key)
-            if cached is not None:
-                self._blocks.move_to_end(key)
-                return cached
+        cached = self._blocks.get(key)
+        if cached is not None:
+            return cached
         start, end, compressed = blocks.spans[block]
         raw = blocks.postfile.get(start, end - start)
         ids, _, values = pickle.loads(zlib.decompress(raw) if compressed else raw)
         result = (list(ids) if blocks.byteids else list(accumulate(ids)), tuple(values))
-        with self._lock:
-            self._blocks[key] = result
-            if len(self._blocks) > BLOCK_CACHE_SIZE:
-                self._blocks.popitem(last=False)
+        self._blocks.put(key, result)
         return result
 
     def expand_prefix(self, fieldname: str, prefix: str, limit: int) -> list[str]:
