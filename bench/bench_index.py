@@ -4,6 +4,7 @@
     python bench/bench_index.py                 # news.jsonl.gz: docs/s of both, ratio, peak memory
     python bench/bench_index.py --scale         # also 10,000 vs 100,000 synthetic articles (Warta)
     python bench/bench_index.py --repeat 3      # best of 3 runs each (these machines are noisy)
+    python bench/bench_index.py --scale --scale-only   # only the 10,000 / 100,000 comparison
 
 Each build runs in its own fresh subprocess, so peak memory belongs to that build alone, and no
 stem cache of one build helps the other. Warta's figure counts the whole build: reading, cleaning,
@@ -155,6 +156,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", action="store_true", help="Also compare docs/s at 10,000 and 100,000 synthetic articles.")
     parser.add_argument("--repeat", type=int, default=1, help="Runs per build; the fastest counts.")
+    parser.add_argument("--scale-only", action="store_true", help="With --scale: skip the news corpus and the naive reference.")
     parser.add_argument("--child", nargs=3, metavar=("SYSTEM", "CORPUS", "INDEX"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -167,12 +169,13 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="warta-bench-index-"))
     try:
         print(f"corpus: {CORPUS}   cores: {os.cpu_count()}   load: {os.getloadavg()[0]:.1f}")
-        naive = run("naive", CORPUS, workdir, args.repeat)
-        warta = run("warta", CORPUS, workdir, args.repeat)
-        print(describe("naive", naive))
-        print(describe("warta", warta))
-        print(f"speed: warta / naive = {warta['docs_per_s'] / naive['docs_per_s']:.2f}x   (target >= 4x)")
-        print(f"memory: warta {warta['pss_peak_mb']:.0f} MB vs naive {naive['pss_peak_mb']:.0f} MB peak PSS   (target: no higher)")
+        if not (args.scale and args.scale_only):
+            naive = run("naive", CORPUS, workdir, args.repeat)
+            warta = run("warta", CORPUS, workdir, args.repeat)
+            print(describe("naive", naive))
+            print(describe("warta", warta))
+            print(f"speed: warta / naive = {warta['docs_per_s'] / naive['docs_per_s']:.2f}x   (target >= 4x)")
+            print(f"memory: warta {warta['pss_peak_mb']:.0f} MB vs naive {naive['pss_peak_mb']:.0f} MB peak PSS   (target: no higher)")
         if args.scale:
             small, large = (run("warta", scale_corpus(n), workdir, args.repeat) for n in SCALE_SIZES)
             print(describe(f"{SCALE_SIZES[0] // 1000}k", small))

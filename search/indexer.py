@@ -6,12 +6,16 @@ A build runs in two passes so that it can use both cores and still learn from th
    Each Article is classified against the index and against the records read earlier in this run:
    new, changed (same id, other text: updated), unchanged (same id, same text), or exact duplicate
    (same text as another id: skipped). New and changed articles get a near-duplicate cluster key
-   (search.dedupe), feed the capitalisation counter that learns names, and are spooled to
-   temporary files, one per indexing process.
-2. Index: with the learned names in effect, each process turns its spool into its own Whoosh
-   segment. The parent holds the index lock throughout, deletes the old versions of changed
-   articles, and commits all new segments in one table-of-contents write, so a crash or Ctrl-C at
-   any point leaves the last committed index as it was.
+   (search.dedupe) and are spooled to temporary files, one per indexing process; their text goes
+   to a helper process that counts capitalisation (to learn names) and stems words ahead.
+2. Index: with the learned names in effect, each process turns its spool into Whoosh segments
+   (a new one every SEGMENT_DOCS articles). The parent holds the index lock throughout, deletes
+   the old versions of changed articles, and commits all new segments in one table-of-contents
+   write, so a crash or Ctrl-C at any point leaves the last committed index as it was.
+
+Memory stays the same however large the input: what pass 1 remembers of this run's articles is in
+a temporary SQLite database, the name counter and stem caches have fixed limits, and a segment
+holds at most SEGMENT_DOCS articles.
 
 Every record read ends up in exactly one of: indexed, updated, duplicates (skipped), rejected.
 Duplicates are of two kinds, both skipped: the same text under another id, and the same id with
