@@ -709,6 +709,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     rejects = _Rejects(Path(rejects_path) if rejects_path else index_dir / REJECTS_FILE)
     ix = open_or_create(index_dir, rebuild=rebuild)
     writer = _lock(ix, index_dir, wait, **writer_args())
+    if not rejects_path:  # the index's rejects file is the last build's: a clean run must not leave an old one
+        (index_dir / REJECTS_FILE).unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="warta-build-"))
     bars = _Bars(progress)
     try:

@@ -68,6 +68,11 @@ def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, a
     assert "text" in rejects[1]["reason"] and "Judul tanpa isi" in rejects[1]["raw"]
     assert set(stored(tmp_path / "index")) == {a["id"] for a in FIXTURE_ARTICLES}
 
+    # A later clean run leaves no rejects file behind: the old one described another run.
+    summary = build([write_jsonl(tmp_path / "clean.jsonl", [FIXTURE_ARTICLES[0]])], tmp_path / "index")
+    assert summary.rejected == 0 and summary.rejects_file is None
+    assert not (tmp_path / "index" / "rejects.jsonl").exists()
+
 
 def test_reindexing_updates_changed_articles_and_never_doubles(tmp_path, built_index):
     from tests.conftest import FIXTURE_ARTICLES
