@@ -125,6 +125,26 @@ def dedupe_text(title: str, content: str) -> str:
     return content if content.count(" ") >= 2 * MIN_WORDS else f"{title}\n{content}"
 
 
+class BitTable:
+    """A fixed-size table of hash bits: "never added" for certain, "maybe added" with false positives.
+
+    Lets the build's on-disk tables answer the common case (an article with nothing seen before)
+    without a query.
+    """
+
+    def __init__(self, bits: int):
+        self._mask = bits - 1  # bits is a power of two
+        self._bytes = bytearray(bits // 8)
+
+    def add(self, hashed: int) -> None:
+        bit = hashed & self._mask
+        self._bytes[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, hashed: int) -> bool:
+        bit = hashed & self._mask
+        return bool(self._bytes[bit >> 3] & (1 << (bit & 7)))
+
+
 class ClusterTable:
     """Band key -> (cluster key, signature) of the articles seen so far in one build, kept on disk.
 
@@ -146,7 +166,7 @@ class ClusterTable:
                                                         signature BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS cluster_bands (band_key INTEGER PRIMARY KEY, member INTEGER NOT NULL);
         """)
-        self._filter = bytearray(self.FILTER_BITS // 8)
+        self._filter = BitTable(self.FILTER_BITS)
         self._count = 0
         # Rows are written in batches; a lookup the bit table cannot answer first writes them.
         self._waiting_members: list[tuple[int, str, bytes]] = []
@@ -164,11 +184,9 @@ class ClusterTable:
 
     def _maybe_seen(self, keys: list[int]) -> list[int]:
         """Return the keys the bit table says may have been added (it has false positives only)."""
-        bits = self.FILTER_BITS - 1
-        table = self._filter
         # The bit comes from a key's high half (CRC-32 of the band: well mixed); the low half is
         # an Adler-32 of 12 bytes, which takes few distinct values.
-        return [key for key in keys if table[((key >> 32) & bits) >> 3] & (1 << ((key >> 32) & 7))]
+        return [key for key in keys if key >> 32 in self._filter]
 
     def find(self, sig: Signature) -> tuple[str, float] | None:
         """Return (cluster key, similarity) of the most similar article seen, if similar enough."""
@@ -199,9 +217,8 @@ class ClusterTable:
         keys = self._keys(sig)
         self._waiting_members.append((member, cluster, sig.values.astype(np.uint32).tobytes()))
         self._waiting_bands += [(key, member) for key in keys]
-        bits = self.FILTER_BITS - 1
         for key in keys:
-            self._filter[((key >> 32) & bits) >> 3] |= 1 << ((key >> 32) & 7)
+            self._filter.add(key >> 32)
         self._count += 1
         if len(self._waiting_members) >= self.FLUSH_ROWS:
             self._flush()

@@ -233,16 +233,8 @@ class _Classifier:
         # Most articles are new: bit tables of the ids and hashes seen answer "not seen" without
         # SQLite, rows are written in batches, and a lookup that may find something first writes
         # the rows waiting (so SQLite always answers from everything seen).
-        self._ids, self._hashes = bytearray(self.FILTER_BITS // 8), bytearray(self.FILTER_BITS // 8)
+        self._ids, self._hashes = dedupe.BitTable(self.FILTER_BITS), dedupe.BitTable(self.FILTER_BITS)
         self._waiting: list[tuple[str, str, int, int]] = []
-
-    def _maybe_seen(self, table: bytearray, key: str) -> bool:
-        bit = hash(key) & (self.FILTER_BITS - 1)
-        return bool(table[bit >> 3] & (1 << (bit & 7)))
-
-    def _mark(self, table: bytearray, key: str) -> None:
-        bit = hash(key) & (self.FILTER_BITS - 1)
-        table[bit >> 3] |= 1 << (bit & 7)
 
     def _flush(self) -> None:
         if self._waiting:
@@ -251,7 +243,7 @@ class _Classifier:
 
     def earlier(self, article_id: str) -> tuple[str, int, int] | None:
         """Return (content hash, spool, seq) of the version of this id spooled earlier in this run."""
-        if not self._maybe_seen(self._ids, article_id):
+        if hash(article_id) not in self._ids:
             return None
         self._flush()
         return self.db.execute("SELECT content_hash, spool, seq FROM run_articles WHERE id = ?",
@@ -259,7 +251,7 @@ class _Classifier:
 
     def run_duplicate(self, content_hash: str) -> str | None:
         """Return the id of an article spooled earlier in this run with this text (its latest version)."""
-        if not self._maybe_seen(self._hashes, content_hash):
+        if hash(content_hash) not in self._hashes:
             return None
         self._flush()
         row = self.db.execute("SELECT id FROM run_articles WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
@@ -268,8 +260,8 @@ class _Classifier:
     def remember(self, article_id: str, content_hash: str, spool: int, seq: int) -> None:
         """Record the spooled version of an article (replacing an earlier version of its id)."""
         self._waiting.append((article_id, content_hash, spool, seq))
-        self._mark(self._ids, article_id)
-        self._mark(self._hashes, content_hash)
+        self._ids.add(hash(article_id))
+        self._hashes.add(hash(content_hash))
         if len(self._waiting) >= self.FLUSH_ROWS:
             self._flush()
 
@@ -515,12 +507,10 @@ class _TextHelper:
         try:
             if self.failed:
                 raise EOFError
-            capitalised, lowercase, roots, surfaces = self.connection.recv()
+            names, roots, surfaces = self.connection.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process learning names from the articles died (exit code "
                                f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
-        names = analysis.CapitalisationCounter()
-        names.capitalised, names.lowercase = capitalised, lowercase
         return names, roots, surfaces
 
     def close(self) -> None:
@@ -564,7 +554,7 @@ def _text_helper_in_process(connection) -> None:
                         roots[word] = stem(word)
             if not texts:
                 waiting.popleft()
-    connection.send((names.capitalised, names.lowercase, roots, list(surfaces)))
+    connection.send((names, roots, list(surfaces)))
     connection.close()
 
 
