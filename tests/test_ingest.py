@@ -122,6 +122,7 @@ def test_json_array_items_that_are_not_objects_are_rejected(tmp_path):
     ('[{"content": "a"} {"content": "b"}]', 1, "expected ',' or ']'"),
     ('[{"content": "a"}, {"content": "b"}', 2, "expected ',' or ']'"),
     ('{"content": "a", ', 0, "malformed JSON"),
+    ('[{"content": "a"}] trailing words', 1, "after the closing ']'"),
 ])
 def test_malformed_json_file_keeps_what_came_before(tmp_path, text, good, reason):
     path = tmp_path / "x.json"
@@ -129,6 +130,15 @@ def test_malformed_json_file_keeps_what_came_before(tmp_path, text, good, reason
     items = read_all(path)
     assert len(records(items)) == good
     assert isinstance(items[-1], Rejection) and reason in items[-1].reason
+
+
+def test_json_file_of_several_arrays_reads_every_one(tmp_path):
+    """Scrapers that page through results append one array per page."""
+    path = tmp_path / "pages.json"
+    path.write_text('[{"content": "a"}, {"content": "b"}]\n[{"content": "c"}]\n[]\n', encoding="utf-8")
+    items = read_all(path)
+    assert [r.fields["content"] for r in records(items)] == ["a", "b", "c"] and not rejections(items)
+    assert [r.origin for r in records(items)] == [f"{path}#1", f"{path}#2", f"{path}#3"]
 
 
 def test_json_array_is_streamed_across_chunk_boundaries(tmp_path, monkeypatch):

@@ -83,41 +83,47 @@ def read_json_array(path: Path) -> Iterator[Item]:
 
         try:
             skip_space()
-            pos += 1  # the opening "["
-            skip_space()
-            if pos < len(buffer) and buffer[pos] == "]":
-                return
-            while True:
-                number += 1
-                origin = f"{path}#{number}"
-                while True:
-                    try:
-                        item, end = decoder.raw_decode(buffer, pos)
-                    except json.JSONDecodeError as exc:
-                        if not eof and fill():
-                            continue  # the item runs past the chunk read so far
-                        yield Rejection(origin, f"malformed JSON in array item {number}: {exc.msg}; the items before "
-                                        "it were read, fix the file to read the rest", preview(buffer[pos: pos + 200]))
-                        return
-                    if end == len(buffer) and not eof and fill():
-                        continue  # a number or word cut by the chunk boundary: decode it whole
-                    break
-                pos = end
-                if isinstance(item, dict):
-                    yield RawRecord(origin, item)
-                else:
-                    yield Rejection(origin, f"array item is {_json_kind(item)}, not an object with article fields",
-                                    preview(json.dumps(item, ensure_ascii=False)))
-                skip_space()
-                if pos < len(buffer) and buffer[pos] == ",":
-                    pos += 1
-                    skip_space()
-                    continue
-                if pos < len(buffer) and buffer[pos] == "]":
+            # Scrapers that page through results write one array per page: read each in turn.
+            while pos < len(buffer):
+                if buffer[pos] != "[":
+                    yield Rejection(f"{path}#{number + 1}", f"malformed JSON: text after the closing ']' of the "
+                                    f"array (after item {number}) was not read; fix the file to read the rest",
+                                    preview(buffer[pos: pos + 200]))
                     return
-                yield Rejection(f"{path}#{number + 1}", "malformed JSON: expected ',' or ']' after array item "
-                                f"{number}; the items before it were read", preview(buffer[pos: pos + 200]))
-                return
+                pos += 1  # the opening "["
+                skip_space()
+                while pos < len(buffer) and buffer[pos] != "]":
+                    number += 1
+                    origin = f"{path}#{number}"
+                    while True:
+                        try:
+                            item, end = decoder.raw_decode(buffer, pos)
+                        except json.JSONDecodeError as exc:
+                            if not eof and fill():
+                                continue  # the item runs past the chunk read so far
+                            yield Rejection(origin, f"malformed JSON in array item {number}: {exc.msg}; the items "
+                                            "before it were read, fix the file to read the rest",
+                                            preview(buffer[pos: pos + 200]))
+                            return
+                        if end == len(buffer) and not eof and fill():
+                            continue  # a number or word cut by the chunk boundary: decode it whole
+                        break
+                    pos = end
+                    if isinstance(item, dict):
+                        yield RawRecord(origin, item)
+                    else:
+                        yield Rejection(origin, f"array item is {_json_kind(item)}, not an object with article fields",
+                                        preview(json.dumps(item, ensure_ascii=False)))
+                    skip_space()
+                    if pos < len(buffer) and buffer[pos] == ",":
+                        pos += 1
+                        skip_space()
+                    elif pos >= len(buffer) or buffer[pos] != "]":
+                        yield Rejection(f"{path}#{number + 1}", "malformed JSON: expected ',' or ']' after array item "
+                                        f"{number}; the items before it were read", preview(buffer[pos: pos + 200]))
+                        return
+                pos += 1  # the closing "]"
+                skip_space()
         except UnicodeDecodeError as exc:
             yield Rejection(f"{path}#{number}", f"file is not UTF-8 text ({exc.reason}); re-save it as UTF-8 "
                             "(the items before this point were read)")
