@@ -252,18 +252,27 @@ def normalise(surface: str) -> str:
     return word
 
 
+def _may_depend_on_names(word: str) -> bool:
+    """Return whether explain() may consult the learned names for this word: the word itself, its
+    base before -nya, and the parts it stems on their own (after a hyphen, the core of ketidak-an).
+    Kept beside explain() and deliberately broad: a word wrongly included is merely stemmed again."""
+    return (word in _learned_names or (word.endswith("nya") and word[:-3] in _learned_names)
+            or "-" in word or word.startswith("ketidak"))
+
+
 def prime_stem_cache(roots: dict[str, str], surfaces: Iterable[str] = ()) -> int:
     """Add roots stemmed elsewhere (another process, without learned names) to the cache; return how many.
 
-    A word's root depends on the learned names only when the word, or its base before -nya, is
-    one; those words are left for stem() to work out with the names now in use.
+    A word's root depends on the learned names only when the word or a part explain() stems on its
+    own is one (_may_depend_on_names); those words are left for stem() to work out with the names
+    now in use.
     `surfaces`: words as written in the text to index; their index terms are worked out now (as
     term_positions does, with the names in use), so that processes forked afterwards share one
     cache instead of each building its own.
     """
     primed = 0
     for word, root in roots.items():
-        if word in _learned_names or (word.endswith("nya") and word[:-3] in _learned_names):
+        if _may_depend_on_names(word):
             continue
         if word not in _stem_cache and len(_stem_cache) < _CACHE_LIMIT:
             _stem_cache[word] = root

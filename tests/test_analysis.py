@@ -295,3 +295,19 @@ def test_accents_are_dropped_so_typed_and_published_forms_match():
     assert analyze("José Mourinho minum kopi di kafé São Paulo") == analyze("jose mourinho minum kopi di kafe sao paulo")
     assert analyze("Jose\u0301 Đà Nẵng İstanbul") == ["jose", "da", "nang", "istanbul"]
     assert analyze("“Pemerintah” berkata") == analyze("pemerintah berkata")  # quotes never glue to words
+
+
+def test_primed_roots_never_override_learned_names_in_any_form():
+    """Roots stemmed without names (the helper process) must not decide words a learned name shapes."""
+    from search import analysis
+
+    words = ["kenangan", "kenangannya", "kenangan-nya", "se-kenangan", "di-kenangan"]
+    try:
+        analysis.use_learned_names([])
+        roots = {w: analysis.stem(w) for w in words}
+        assert set(roots.values()) == {"kenang"}
+        analysis.use_learned_names(["kenangan"])
+        analysis.prime_stem_cache(roots)
+        assert {w: analysis.stem(w) for w in words} == dict.fromkeys(words, "kenangan")
+    finally:
+        analysis.use_learned_names([])
