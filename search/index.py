@@ -158,8 +158,9 @@ class Index:
                                        date_to=date_to, year=year, month=month)
         with self._lock:
             snap = self._current()
-            # One search at a time runs on a snapshot (the lock): its deadline belongs to this search.
-            snap.deadline = started + self.time_limit if self.time_limit else None
+            # One search at a time runs on a snapshot (the lock): its deadline belongs to this search,
+            # and counts from here, not from the wait for the lock or the loading of a new snapshot.
+            snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
                 nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored

@@ -224,8 +224,9 @@ class Snapshot:
         """Raise SearchTooSlow when the running search is past its deadline (called before costly steps)."""
         if self.deadline is not None and time.perf_counter() > self.deadline:
             raise SearchTooSlow(
-                "This search needs too much work to answer in time: wildcards or quoted phrases of very "
-                "common words. Make it more specific: more letters before a *, fewer or rarer words in quotes.")
+                "This search needs too much work to answer in time (many words, wildcards, or quoted phrases "
+                "of very common words). Make it more specific: fewer words, more letters before a *, fewer or "
+                "rarer words in quotes.")
 
     def stored(self, doc: int) -> dict:
         """Return the stored fields of a document (recently used ones are kept: hits repeat)."""
@@ -431,15 +432,6 @@ class Snapshot:
         scores = self.term_scores(words.terms[0], fields)
         return scores > 0, scores
 
-    def match(self, parsed: ParsedQuery, expansions, *, any_word: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """Return (matches, scores) of the parsed text over every document (filters not applied)."""
-        matched, scores, excluded = self.match_groups(parsed, expansions)
-        if not parsed.groups:
-            return self.live & ~excluded, scores
-        mask = (matched > 0) if any_word else (matched == len(parsed.groups))
-        mask &= self.live & ~excluded
-        return mask, np.where(mask, scores, 0).astype(np.float32)
-
     def match_groups(self, parsed: ParsedQuery, expansions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (groups matched, summed scores, excluded) per document, filters not applied.
 
@@ -562,11 +554,10 @@ ORDERED_WINDOW = 3  # "in order": the next query word within this many words (st
 UNORDERED_WINDOW = 8  # "near": two neighbouring query words within this many words, either order
 ORDERED_WEIGHT = 0.5  # an article with every neighbouring query-word pair in order scores this share more
 UNORDERED_WEIGHT = 0.25  # ... and this share for every pair near each other
-SPAN_WEIGHT = 0.0  # ... and this share for the most query words seen in one SPAN_WORDS window (0.3: no gain)
-SPAN_WORDS = 12
 LEAD_WEIGHT = 0.3  # an article holding every query word in its first LEAD_WORDS words scores this share more
 LEAD_WORDS = 30  # news puts the essentials first (summary set: 60 words 0.882, 30 0.885, 20 0.888 but FacQA lower)
-PROXIMITY_FIELDS = ("content",)  # titles too: the same figures on the tuning sets, more blocks read
+PROXIMITY_FIELD = "content"  # titles too: the same figures on the tuning sets, more blocks read
+# (Also tried, no gain: the most query words in one 12-word window, weight 0.3; see eval/README.md.)
 
 
 def query_term_groups(parsed: ParsedQuery) -> list[frozenset[str]]:
@@ -576,7 +567,7 @@ def query_term_groups(parsed: ParsedQuery) -> list[frozenset[str]]:
     """
     groups = []
     for group in parsed.groups:
-        words = [w for w in group if w.kind != "prefix" and w.field in (None,) + PROXIMITY_FIELDS]
+        words = [w for w in group if w.kind != "prefix" and w.field in (None, PROXIMITY_FIELD)]
         if len(words) == 1 and words[0].is_phrase:
             groups.extend(frozenset((term,)) for term in words[0].terms)
         elif words:
@@ -584,28 +575,26 @@ def query_term_groups(parsed: ParsedQuery) -> list[frozenset[str]]:
     return groups
 
 
-def proximity_features(places: list[list[int]]) -> tuple[float, float, float, float]:
-    """Return (ordered, unordered, span, lead) shares for the positions of each query word in one text.
+def proximity_features(places: list[list[int]]) -> tuple[float, float, float]:
+    """Return (ordered, unordered, lead) shares for the positions of each query word in one text.
 
     places[i]: sorted positions of the i-th query word (empty when absent). ordered / unordered: the
     share of neighbouring word pairs seen in order within ORDERED_WINDOW / in any order within
-    UNORDERED_WINDOW; span: the most distinct query words in any SPAN_WORDS window, as a share;
-    lead: the share of query words seen in the first LEAD_WORDS words.
+    UNORDERED_WINDOW; lead: the share of query words seen in the first LEAD_WORDS words.
     """
     count = len(places)
     if count == 0:
-        return 0.0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0
     lead = sum(1 for p in places if p and p[0] < LEAD_WORDS) / count
     if count < 2:
-        return 0.0, 0.0, 0.0, lead
+        return 0.0, 0.0, lead
     ordered = unordered = 0
     for left, right in zip(places, places[1:]):
         if left and right:
             ordered += _within(left, right, 1, ORDERED_WINDOW)
             unordered += _within(left, right, -UNORDERED_WINDOW, UNORDERED_WINDOW)
     pairs = count - 1
-    span = _best_span(places) / count if SPAN_WEIGHT else 0.0  # the one costly feature: only when used
-    return ordered / pairs, unordered / pairs, span, lead
+    return ordered / pairs, unordered / pairs, lead
 
 
 def _within(left: list[int], right: list[int], low: int, high: int) -> bool:
@@ -621,53 +610,18 @@ def _within(left: list[int], right: list[int], low: int, high: int) -> bool:
     return False
 
 
-def _best_span(places: list[list[int]]) -> int:
-    """Return the most distinct query words found within any SPAN_WORDS consecutive words."""
-    merged = sorted((p, word) for word, positions in enumerate(places) for p in positions)
-    inside: dict[int, int] = {}
-    best = start = 0
-    for position, word in merged:
-        inside[word] = inside.get(word, 0) + 1
-        while merged[start][0] <= position - SPAN_WORDS:
-            gone = merged[start][1]
-            inside[gone] -= 1
-            if not inside[gone]:
-                del inside[gone]
-            start += 1
-        best = max(best, len(inside))
-    return best
-
-
 def proximity_factors(snap: Snapshot, docs: list[int], parsed: ParsedQuery) -> dict[int, float]:
-    """Return per doc the factor 1 + the weighted proximity features (the better field's), from index positions.
+    """Return per doc the factor 1 + the weighted proximity features of its body, from index positions.
 
-    Positions are read only for documents holding two or more of the query words in a field (one,
-    for the lead): the others have no pair to measure.
+    Snapshot.positions reads only the postings blocks of the docs that hold each query word.
     """
     groups = query_term_groups(parsed)
-    weights = (ORDERED_WEIGHT, UNORDERED_WEIGHT, SPAN_WEIGHT, LEAD_WEIGHT)
-    if not docs or len(groups) < 2 or not any(weights):
+    if not docs or len(groups) < 2:
         return {}  # one word: nothing to measure between words (and the lead alone was not tuned for it)
-    candidates = np.asarray(docs, dtype=np.int64)
-    best = {doc: [0.0, 0.0, 0.0, 0.0] for doc in docs}
-    for name in PROXIMITY_FIELDS:
-        lead = LEAD_WEIGHT and name == "content"  # the lead is the start of the body
-        present = np.zeros(candidates.size, dtype=np.int32)
-        for group in groups:
-            held = np.zeros(candidates.size, dtype=bool)
-            for term in group:
-                ids = snap.postings(name, term)[0]
-                if ids.size:
-                    held |= ids[np.minimum(np.searchsorted(ids, candidates), ids.size - 1)] == candidates
-            present += held
-        measured = candidates[present >= (1 if lead else 2)].tolist()
-        if not measured:
-            continue
-        found = {term: snap.positions(name, term, measured) for term in set().union(*groups)}
-        for doc in measured:
-            places = [sorted(p for term in group for p in found[term].get(doc, ())) for group in groups]
-            features = proximity_features(places)
-            if not lead:
-                features = features[:3] + (0.0,)
-            best[doc] = [max(b, f) for b, f in zip(best[doc], features)]
-    return {doc: 1 + sum(w * f for w, f in zip(weights, values)) for doc, values in best.items()}
+    found = {term: snap.positions(PROXIMITY_FIELD, term, docs) for term in set().union(*groups)}
+    factors = {}
+    for doc in docs:
+        places = [sorted(p for term in group for p in found[term].get(doc, ())) for group in groups]
+        ordered, unordered, lead = proximity_features(places)
+        factors[doc] = 1 + ORDERED_WEIGHT * ordered + UNORDERED_WEIGHT * unordered + LEAD_WEIGHT * lead
+    return factors

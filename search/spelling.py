@@ -99,10 +99,8 @@ def _surface_forms(snap, term: str, documents: int = SURFACE_SAMPLE) -> dict[str
     for doc in ids[::step][:documents].tolist():
         if not snap.live[doc]:
             continue
-        text = (snap.stored(doc).get("content") or "").lower()
-        for word in TOKEN_PATTERN.findall(text):
-            if core in word:
-                form = normalise(word)
+        for form in TOKEN_PATTERN.findall(snap.plain_text(doc)):  # normalised once, cached per snapshot
+            if core in form:
                 forms[form] = forms.get(form, 0) + 1
     return forms
 
@@ -119,6 +117,7 @@ def correct_word(snap, word: str) -> str | None:
         return None
     terms: dict[str, int] = {}
     for guess in _root_guesses(word):
+        snap.check_time()  # a long query of unknown words must not run past the search's time limit
         for df, term in _close_terms(snap, guess):
             terms[term] = max(terms.get(term, 0), df)
     best = None

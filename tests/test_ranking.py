@@ -111,7 +111,7 @@ def test_query_words_side_by_side_rank_first(tmp_path, monkeypatch):
         assert results.hits[0].score > results.hits[1].score
         # The other order of the query words: near but not in order still counts.
         assert [hit.id for hit in index.search("rob banjir").hits] == ["adjacent", "apart"]
-        for name in ("ORDERED_WEIGHT", "UNORDERED_WEIGHT", "SPAN_WEIGHT", "LEAD_WEIGHT"):
+        for name in ("ORDERED_WEIGHT", "UNORDERED_WEIGHT", "LEAD_WEIGHT"):
             monkeypatch.setattr(ranking, name, 0.0)
         plain = index.search("banjir rob")
         assert [hit.id for hit in plain.hits] == ["apart", "adjacent"]
@@ -129,21 +129,17 @@ def test_proximity_never_lifts_some_words_over_every_word(tmp_path, monkeypatch)
         assert [hit.id for hit in index.search("gempa lombok tenda").hits] == ["every-word-apart", "two-words-adjacent"]
 
 
-def test_proximity_features(monkeypatch):
+def test_proximity_features():
     from search import ranking
     from search.ranking import proximity_features, query_term_groups
 
-    monkeypatch.setattr(ranking, "SPAN_WEIGHT", 0.3)  # the span is only computed when weighted
     groups = query_term_groups(parse("banjir jakarta"))
     assert groups == [frozenset({"banjir"}), frozenset({"jakarta"})]
     assert query_term_groups(parse('"hutan lindung" korup*')) == [frozenset({"hutan"}), frozenset({"lindung"})]
-    ordered, unordered, span, lead = proximity_features([[3], [4]])
-    assert (ordered, unordered, span, lead) == (1.0, 1.0, 1.0, 1.0)
+    assert proximity_features([[3], [4]]) == (1.0, 1.0, 1.0)
     assert proximity_features([[4], [3]])[:2] == (0.0, 1.0)  # near, not in order
-    far = 3 + max(ranking.UNORDERED_WINDOW, ranking.SPAN_WORDS) + 1
-    assert proximity_features([[3], [far]])[:3] == (0.0, 0.0, 0.5)
-    assert proximity_features([[3], []]) == (0.0, 0.0, 0.5, 0.5)
-    assert proximity_features([[ranking.LEAD_WORDS], [ranking.LEAD_WORDS + 2]])[3] == 0.0
-    assert proximity_features([]) == (0.0, 0.0, 0.0, 0.0)
-    monkeypatch.setattr(ranking, "SPAN_WEIGHT", 0.0)
-    assert proximity_features([[3], [4]])[2] == 0.0
+    far = 3 + ranking.UNORDERED_WINDOW + 1
+    assert proximity_features([[3], [far]])[:2] == (0.0, 0.0)
+    assert proximity_features([[3], []]) == (0.0, 0.0, 0.5)
+    assert proximity_features([[ranking.LEAD_WORDS], [ranking.LEAD_WORDS + 2]])[2] == 0.0
+    assert proximity_features([]) == (0.0, 0.0, 0.0)
