@@ -48,12 +48,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 _KNOWN_FIELDS = frozenset(alias for aliases in FIELD_ALIASES.values() for alias in aliases)
 
 
-def pick(record: Mapping[str, Any], name: str) -> Any:
-    """Return the value of the first alias of `name` that the record carries, or None."""
-    return _pick_lowered({str(k).strip().lower(): v for k, v in record.items()}, name)
-
-
 def _pick_lowered(lowered: Mapping[str, Any], name: str) -> Any:
+    """Return the value of the first alias of `name` that a record (keys lowercased once) carries, or None."""
     for alias in FIELD_ALIASES[name]:
         value = lowered.get(alias)
         if value is not None and str(value).strip() != "":
