@@ -89,11 +89,10 @@ _LINK_WORDS_MAX_WITHOUT_COLON = 16
 _CREDIT_TAIL_CHARS = 240
 _BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
-# The space between two sentences (the punctuation stays with the sentence it ends).
-# Candidate gaps after an end mark or a closing quote/bracket (one cheap look-behind); a gap after a
-# quote or bracket only counts when a full stop, "!" or "?" comes right before it.
-_SENTENCE_GAP = re.compile(r"(?<=[.!?\"'”’)])\s+(?=[\"'“‘(]?[A-Z0-9])")
-_CLOSERS = "\"'”’)"
+# The end of a sentence in space-normalised text: an end mark, at most one closing quote or bracket,
+# then the single space before the next sentence (the last character of the match). Matching from
+# the end mark rather than looking behind every space lets the regex engine skip to candidates fast.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]? (?=[\"'“‘(]?[A-Z0-9])")
 # Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
 _SENTENCE_STARTERS = frozenset(
     # Function words: lowercase inside a sentence-case headline and mid-sentence, so a capitalised one
@@ -141,11 +140,10 @@ def clean_text(text: str) -> str:
         deduplicated = _drop_repeated_sentences(line, seen_sentences)
         if deduplicated != line:
             # What is left may now be short enough to be a link line: judge it again.
-            deduplicated = clean_line(deduplicated)
-        line = deduplicated
-        if not line:
-            continue
-        key = _key(line)
+            line = clean_line(deduplicated)
+            if not line:
+                continue
+            key = _key(line)
         if key in seen_paragraphs and key.count(" ") >= _MIN_WORDS_TO_DEDUPE - 1:
             continue
         seen_paragraphs.add(key)
@@ -325,12 +323,13 @@ def _headline_end(words: list[str]) -> int | None:
 
 def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
     """Return the paragraph without runs of sentences the article already had (a body pasted twice)."""
-    sentences = _split_sentences(line)
-    keys = [_key(s) for s in sentences]
+    sentences, keys = _sentences_and_keys(line)
     repeated = []
     for k in keys:  # a sentence also repeats one earlier in the same paragraph (a body pasted twice, flattened)
         repeated.append(k in seen and k.count(" ") >= 2)
         seen.add(k)
+    if not any(repeated):
+        return line  # the usual case: nothing to drop
     keep: list[str] = []
     for i, sentence in enumerate(sentences):
         run = repeated[i] and ((i > 0 and repeated[i - 1]) or (i + 1 < len(sentences) and repeated[i + 1]))
@@ -343,21 +342,21 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
     return " ".join(keep)
 
 
-def _split_sentences(line: str) -> list[str]:
-    """Return the sentences of a paragraph, each with its closing punctuation."""
-    sentences: list[str] = []
-    for part in _SENTENCE_GAP.split(line):
-        if sentences and not _ends_sentence(sentences[-1]):
-            sentences[-1] += " " + part
-        elif part:
-            sentences.append(part)
-    return sentences
-
-
-def _ends_sentence(text: str) -> bool:
-    if not text:
-        return False
-    return text[-1] in ".!?" or (len(text) >= 2 and text[-1] in _CLOSERS and text[-2] in ".!?")
+def _sentences_and_keys(line: str) -> tuple[list[str], list[str]]:
+    """Return the sentences of a space-normalised paragraph (each with its closing punctuation) and their keys."""
+    starts_ends = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(line):
+        space = match.end() - 1
+        starts_ends.append((start, space))
+        start = space + 1
+    starts_ends.append((start, len(line)))
+    sentences = [line[a:b] for a, b in starts_ends]
+    lowered = _key(line)
+    if len(lowered) != len(line):
+        return sentences, [_key(s) for s in sentences]  # a letter lowercases to two ("İ"): offsets shift
+    # Lowercasing the paragraph once and cutting it where the sentences were cut is much cheaper.
+    return sentences, [lowered[a:b] for a, b in starts_ends]
 
 
 def _key(text: str) -> str:
