@@ -84,6 +84,8 @@ _CREDIT_TAIL = re.compile(
     r"(?:(?:COPYRIGHT|Copyright|Hak cipta)?\s*©\s*[^.!?]{0,40})?$"
     r"|(?:COPYRIGHT|Copyright)?\s*©\s*[A-Za-z. ]{0,30}\d{4}[^.!?]{0,30}$",
 )
+# A credit tail has one of these labels or a ©: testing for them first is far cheaper than the full pattern.
+_CREDIT_LABEL = re.compile(r"(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyunting|Redaktur)\s*:")
 _LINK_LINE = re.compile(r"^[\[(]?\s*(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*(?P<colon>:)?", re.IGNORECASE)
 _LINK_WORDS_MAX_WITHOUT_COLON = 16
 _CREDIT_TAIL_CHARS = 240
@@ -106,8 +108,10 @@ _SENTENCE_STARTERS = frozenset(
 _TITLE_WORDS_MAX = 25
 
 # A dateline glued to the word before it: "dikhawatirkanJakarta (ANTARA) -", "melemah.Bandung, Jawa Barat (ANTARA) -".
+# The capital comes first and the look-behind checks the character before it: a pattern that opens with a
+# character class lets the regex engine skip to candidates, one that opens with a look-behind tries every position.
 _GLUED_DATELINE = re.compile(
-    r"(?<=[a-z0-9.,!?\"'”’…])[A-Z][a-z.']{1,25}(?: [A-Z][a-z.']{1,25}){0,3}(?:, [A-Z][A-Za-z ]{1,30})? "
+    r"[A-Z](?<=[a-z0-9.,!?\"'”’…][A-Z])[a-z.']{1,25}(?: [A-Z][a-z.']{1,25}){0,3}(?:, [A-Z][A-Za-z ]{1,30})? "
     r"\([A-Z][A-Za-z]{1,15}(?: [A-Z][A-Za-z]{1,15})?\) [-–—]"
 )
 _PULL_QUOTE_CHARS = 600
@@ -157,6 +161,8 @@ def _unglue_pull_quote(text: str) -> str:
     Agency pages put a quote from the story above its dateline; flattened scrapes glue the two.
     The quote is dropped when the story repeats it, and otherwise kept as a paragraph of its own.
     """
+    if text.find(") ", 0, _PULL_QUOTE_CHARS) < 0:
+        return text  # no "(ANTARA) -" up front: most articles
     match = _GLUED_DATELINE.search(text, 0, _PULL_QUOTE_CHARS)
     if match is None or "\n" in text[: match.start()]:
         return text
@@ -181,18 +187,21 @@ def clean_line(line: str) -> str:
 
 
 def _strip_inline_furniture(line: str) -> str:
-    """Return the line after one round of removing furniture glued inside it."""
-    if "SCROLL" in line or "ADVERTISEMENT" in line or "ambas" in line:
-        line = _INLINE_FURNITURE.sub(" ", line)
-    if "- -" in line:
-        line = _DASHES.sub("-", line)
-    if " - " in line:
-        line = _rejoin_hyphens(line)
-    if "©" in line or ":" in line:
-        line = _strip_credit_tail(line)
-    if ":" in line and ("aca" in line or "ihat" in line or "imak" in line or "ACA" in line):
-        line = _strip_inline_links(line)
-    return " ".join(line.split())
+    """Return the (space-normalised) line after one round of removing furniture glued inside it."""
+    stripped = line
+    if "SCROLL" in stripped or "ADVERTISEMENT" in stripped or "ambas" in stripped:
+        stripped = _INLINE_FURNITURE.sub(" ", stripped)
+    if "- -" in stripped:
+        stripped = _DASHES.sub("-", stripped)
+    if " - " in stripped:
+        stripped = _rejoin_hyphens(stripped)
+    if "©" in stripped or ":" in stripped:
+        stripped = _strip_credit_tail(stripped)
+    if ":" in stripped and ("aca" in stripped or "ihat" in stripped or "imak" in stripped or "ACA" in stripped):
+        stripped = _strip_inline_links(stripped)
+    if stripped == line:
+        return line  # nothing removed (the usual case), and the line came in space-normalised
+    return " ".join(stripped.split())
 
 
 def is_furniture(line: str) -> bool:
@@ -213,7 +222,7 @@ def is_furniture(line: str) -> bool:
 
 def repair_mojibake(text: str) -> str:
     """Return the text with UTF-8 that was mis-decoded as cp1252/latin-1 ("CafÃ©", "â€œ") decoded properly."""
-    if not _MOJIBAKE_START.search(text):
+    if text.isascii() or not _MOJIBAKE_START.search(text):
         return text  # a one-character-class scan: far cheaper than the full pattern on clean text
     # Text encoded twice over needs one round per layer; every round that changes something makes the
     # text shorter, so this ends, and it ends where a further call would change nothing.
@@ -282,6 +291,8 @@ def _strip_credit_tail(line: str) -> str:
     """Return the line without an agency credit glued to its end."""
     # Credits are short, so only the end of the line is searched: long flattened bodies stay cheap.
     cut = max(0, len(line) - _CREDIT_TAIL_CHARS)
+    if line.find("©", cut) < 0 and not _CREDIT_LABEL.search(line, cut):
+        return line
     match = _CREDIT_TAIL.search(line, cut)
     if match is None or not line[: match.start()].strip():
         return line  # nothing, or nothing but the credit: whole-line credits are is_furniture's job
