@@ -91,10 +91,10 @@ _LINK_WORDS_MAX_WITHOUT_COLON = 16
 _CREDIT_TAIL_CHARS = 240
 _BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
-# The end of a sentence in space-normalised text: an end mark, at most one closing quote or bracket,
-# then the single space before the next sentence (the last character of the match). Matching from
-# the end mark rather than looking behind every space lets the regex engine skip to candidates fast.
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]? (?=[\"'“‘(]?[A-Z0-9])")
+# The space between two sentences of space-normalised text: after an end mark and at most one closing
+# quote or bracket, before a capital or digit. The pattern opens with the space itself so that the
+# regex engine jumps from space to space instead of trying the look-behinds at every character.
+_SENTENCE_GAP = re.compile(r" (?:(?<=[.!?] )|(?<=[.!?][\"'”’)] ))(?=[\"'“‘(]?[A-Z0-9])")
 # Words that start a new sentence rather than continue a headline, for glued "Baca juga: <headline> <Next sentence>".
 _SENTENCE_STARTERS = frozenset(
     # Function words: lowercase inside a sentence-case headline and mid-sentence, so a capitalised one
@@ -355,20 +355,10 @@ def _drop_repeated_sentences(line: str, seen: set[str]) -> str:
 
 def _sentences_and_keys(line: str) -> tuple[list[str], list[str]]:
     """Return the sentences of a space-normalised paragraph (each with its closing punctuation) and their keys."""
-    starts_ends = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(line):
-        space = match.end() - 1
-        starts_ends.append((start, space))
-        start = space + 1
-    starts_ends.append((start, len(line)))
-    sentences = [line[a:b] for a, b in starts_ends]
-    lowered = _key(line)
-    if len(lowered) != len(line):
-        return sentences, [_key(s) for s in sentences]  # a letter lowercases to two ("İ"): offsets shift
-    # Lowercasing the paragraph once and cutting it where the sentences were cut is much cheaper.
-    return sentences, [lowered[a:b] for a, b in starts_ends]
+    sentences = _SENTENCE_GAP.split(line)
+    return sentences, list(map(_key, sentences))
 
 
-def _key(text: str) -> str:
-    return text.lower()  # text is already space-normalised
+# The key a paragraph or sentence is deduplicated by (text is already space-normalised); the builtin itself
+# rather than a wrapper, as it runs for every sentence.
+_key = str.lower
