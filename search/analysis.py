@@ -252,39 +252,64 @@ def normalise(surface: str) -> str:
     return word
 
 
-def _may_depend_on_names(word: str) -> bool:
-    """Return whether explain() may consult the learned names for this word: the word itself, its
-    base before -nya, and the parts it stems on their own (after a hyphen, the core of ketidak-an).
-    Kept beside explain() and deliberately broad: a word wrongly included is merely stemmed again."""
-    return (word in _learned_names or (word.endswith("nya") and word[:-3] in _learned_names)
-            or "-" in word or word.startswith("ketidak"))
+class TermsAhead:
+    """Index terms of words as written, worked out with no learned names in use (in the build's
+    helper process, while the names are still being counted), and what each one owes to names.
 
-
-def prime_stem_cache(roots: dict[str, str], surfaces: Iterable[str] = ()) -> int:
-    """Add roots stemmed elsewhere (another process, without learned names) to the cache; return how many.
-
-    A word's root depends on the learned names only when the word or a part explain() stems on its
-    own is one (_may_depend_on_names); those words are left for stem() to work out with the names
-    now in use.
-    `surfaces`: words as written in the text to index; their index terms are worked out now (as
-    term_positions does, with the names in use), so that processes forked afterwards share one
-    cache instead of each building its own.
+    A word's term depends on the learned names only through the words explain() looks up among
+    them on the way (the word itself, the part after "se-", the base before -nya...); explain
+    records those, and prime_term_cache re-works only the words whose look-ups hit a learned name.
     """
-    primed = 0
-    for word, root in roots.items():
-        if _may_depend_on_names(word):
-            continue
-        if word not in _stem_cache and len(_stem_cache) < _CACHE_LIMIT:
-            _stem_cache[word] = root
-            primed += 1
-    stops = stop_words()
-    for surface in surfaces:
-        if len(_term_cache) >= _CACHE_LIMIT:
-            break
-        if surface not in _term_cache:
+
+    def __init__(self):
+        self.terms: dict[str, str | None] = {}         # word as written -> index term (None: stop word)
+        self.looked_up: dict[str, tuple[str, ...]] = {}  # word -> names it looked up, unless just itself
+        self._roots: dict[str, str] = {}                # this process's word -> root (not sent)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __getstate__(self) -> dict:
+        return {"terms": self.terms, "looked_up": self.looked_up, "_roots": {}}
+
+    def add_text(self, text: str) -> None:
+        """Work out the term of every word of `text` not seen yet (learned names must be empty)."""
+        stops, terms, roots = stop_words(), self.terms, self._roots
+        for surface in TOKEN_PATTERN.findall(text):
+            if surface in terms:
+                continue
             word = normalise(surface)
-            _term_cache[surface] = None if word in stops else stem(word)
-    return primed
+            if word in stops:
+                terms[surface] = None
+                continue
+            root = roots.get(word)
+            if root is None:
+                looked_up: list[str] = []
+                root = roots[word] = explain(word, looked_up)[0]
+                if looked_up != [word]:
+                    self.looked_up[word] = tuple(looked_up)
+            terms[surface] = root
+
+
+def prime_term_cache(ahead: TermsAhead) -> int:
+    """Put the terms worked out ahead into this process's term cache, with the learned names now in
+    use; return how many were added. Processes forked afterwards share the cache instead of each
+    building its own; words whose look-ups hit a learned name are stemmed again here."""
+    names, looked_up = _learned_names, ahead.looked_up
+    room = _CACHE_LIMIT - len(_term_cache)
+    added = 0
+    for surface, term in ahead.terms.items():
+        if added >= room:
+            break
+        if surface in _term_cache:
+            continue
+        if term is not None and names:
+            word = normalise(surface)
+            if not names.isdisjoint(looked_up.get(word, (word,))):
+                term = stem(word)
+        _term_cache[surface] = term
+        added += 1
+    return added
 
 
 def stem(word: str) -> str:
@@ -298,8 +323,11 @@ def stem(word: str) -> str:
     return root
 
 
-def explain(word: str) -> tuple[str, str]:
+def explain(word: str, looked_up: list[str] | None = None) -> tuple[str, str]:
     """Return (root, reason) for one lowercase word; reason says which rule decided the root.
+
+    looked_up: when given, every word looked up among the learned names on the way is appended
+    (what the root may owe to names, see TermsAhead).
 
     Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
     "stemmed", "unchanged" (Sastrawi found no affix), "kept (name-like ending)" (a short root
@@ -310,6 +338,8 @@ def explain(word: str) -> tuple[str, str]:
         return corrected, "correction"
     if word in protected_words():
         return word, "protected"
+    if looked_up is not None:
+        looked_up.append(word)
     if word in _learned_names:
         return word, "learned name"
     if _NEEDS_NO_STEM.search(word):
@@ -318,10 +348,10 @@ def explain(word: str) -> tuple[str, str]:
         return word, "kept (short)"
     prefix, dash, rest = word.partition("-")
     if dash and prefix in _HYPHENATED_PREFIXES and rest.isalpha() and rest != prefix:
-        return explain(rest)[0], "stemmed"  # "di-update" is "update", "se-Asia" is "asia"
+        return explain(rest, looked_up)[0], "stemmed"  # "di-update" is "update", "se-Asia" is "asia"
     if word.startswith("ketidak") and word.endswith("an") and len(word) > 11:
         # ke-tidak-X-an: "ketidakadilan" is adil, "ketidakpastian" pasti; Sastrawi has no such confix
-        return explain(word[7:-2])[0], "stemmed"
+        return explain(word[7:-2], looked_up)[0], "stemmed"
     stemmer = _sastrawi_stemmer()
     if (word.endswith(_PARTICLES) and word[:-3] in stop_words()
             and (word in stop_words() or not stemmer.dictionary.contains(word))):
@@ -331,7 +361,7 @@ def explain(word: str) -> tuple[str, str]:
         # The -nya clitic comes off first, and the rest is stemmed as the word it is: Sastrawi's
         # own order misses the confix of "pemakainya" (-> maka) and any root for "kinerjanya",
         # and the base's correction or protection applies ("penyelidikannya", "jokowinya").
-        root, reason = explain(base)
+        root, reason = explain(base, looked_up)
         return root, "stemmed" if reason == "unchanged" else reason
     if not _MAY_HAVE_AFFIX.search(word):
         return word, "unchanged"
@@ -351,7 +381,7 @@ def explain(word: str) -> tuple[str, str]:
     if not root or root == word:
         base = _clitic_base(word, min_length=_MIN_STEM_LENGTH)
         if base is not None and not stemmer.dictionary.contains(word):  # no root for the whole word, but "bandnya", "game-nya" are still -nya forms
-            return explain(base)[0], "stemmed"
+            return explain(base, looked_up)[0], "stemmed"
         return word, "unchanged"
     return root, "stemmed"
 

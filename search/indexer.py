@@ -451,8 +451,9 @@ class _TextHelper:
     Pass 1 runs on one core. Counting capitalisation (for learned names) needs only the text of
     each accepted article, and stemming (PySastrawi, once per distinct word) is the largest single
     cost of pass 2, which both indexing processes would otherwise pay for the common words. A word's
-    root depends on the learned names only when the word (or its base before -nya) is one, so roots
-    computed without names are valid for every other word (see analysis.prime_stem_cache).
+    term depends on the learned names only when the word (or its base before -nya) is one, so terms
+    worked out without names hold for every other word; the parent puts them in the term cache that
+    the indexing processes inherit (analysis.prime_term_cache), once, while the rest waits for it.
     A sender thread feeds the process, so pass 1 waits only when the helper is IN_FLIGHT batches
     behind; a helper that is behind counts names (every article must be counted) but leaves the
     words of that batch to be stemmed in pass 2.
@@ -498,20 +499,19 @@ class _TextHelper:
             self.queue.put(self.batch)
         self.batch, self.chars = [], 0
 
-    def results(self) -> tuple[analysis.CapitalisationCounter, dict[str, str], list[str]]:
-        """Return (the names counted, word -> root of the words stemmed ahead, the words as written
-        in those texts); waits for the helper."""
+    def results(self) -> tuple[analysis.CapitalisationCounter, analysis.TermsAhead]:
+        """Return (the names counted, the terms of the words stemmed ahead); waits for the helper."""
         self._flush()
         self.queue.put(None)
         self.sender.join()
         try:
             if self.failed:
                 raise EOFError
-            names, roots, surfaces = self.connection.recv()
+            names, terms = self.connection.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process learning names from the articles died (exit code "
                                f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
-        return names, roots, surfaces
+        return names, terms
 
     def close(self) -> None:
         if self.process.is_alive():
@@ -521,12 +521,9 @@ class _TextHelper:
 
 
 def _text_helper_in_process(connection) -> None:
-    analysis.use_learned_names([])  # roots without names; names are applied in the parent
-    stops = analysis.stop_words()
+    analysis.use_learned_names([])  # terms without names; the parent re-works those a name may shape
     names = analysis.CapitalisationCounter()
-    roots: dict[str, str] = {}
-    surfaces: set[str] = set()  # words as written, for the parent's term cache
-    findall, normalise, stem = analysis.TOKEN_PATTERN.findall, analysis.normalise, analysis.stem
+    terms = analysis.TermsAhead()  # for the parent's term cache
     # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
     # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
     # (their words are stemmed in pass 2), and between texts it looks whether the next batch came.
@@ -542,19 +539,14 @@ def _text_helper_in_process(connection) -> None:
                 names.observe(title)
                 names.observe(content)
                 texts += (title, content)
-            if len(surfaces) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
+            if len(terms) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
                 waiting.append(texts)
         while waiting and (finished or not connection.poll()):
             texts = waiting[0]
-            for surface in findall(texts.pop()):
-                if surface not in surfaces:
-                    surfaces.add(surface)
-                    word = normalise(surface)
-                    if word not in roots and word not in stops:
-                        roots[word] = stem(word)
+            terms.add_text(texts.pop())
             if not texts:
                 waiting.popleft()
-    connection.send((names, roots, list(surfaces)))
+    connection.send((names, terms))
     connection.close()
 
 
@@ -714,7 +706,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             classifier = _Classifier(searcher, rebuild)
             try:
                 _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
-                names, roots, surfaces = helper.results() if helper is not None else (names, {}, [])
+                names, terms = helper.results() if helper is not None else (names, analysis.TermsAhead())
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
@@ -728,8 +720,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             names.merge(load_names(index_dir))
         learned = sorted(names.learned_names())
         analysis.use_learned_names(learned)
-        analysis.prime_stem_cache(roots, surfaces)
-        del roots, surfaces
+        analysis.prime_term_cache(terms)
+        del terms
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)

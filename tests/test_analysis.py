@@ -304,10 +304,11 @@ def test_primed_roots_never_override_learned_names_in_any_form():
     words = ["kenangan", "kenangannya", "kenangan-nya", "se-kenangan", "di-kenangan"]
     try:
         analysis.use_learned_names([])
-        roots = {w: analysis.stem(w) for w in words}
-        assert set(roots.values()) == {"kenang"}
+        ahead = analysis.TermsAhead()
+        ahead.add_text(" ".join(words))
+        assert set(ahead.terms.values()) == {"kenang"}
         analysis.use_learned_names(["kenangan"])
-        analysis.prime_stem_cache(roots)
-        assert {w: analysis.stem(w) for w in words} == dict.fromkeys(words, "kenangan")
+        analysis.prime_term_cache(ahead)
+        assert analysis.term_positions(" ".join(words)) == {"kenangan": [0, 1, 2, 3, 4]}
     finally:
         analysis.use_learned_names([])

@@ -250,40 +250,44 @@ def test_cli_index_prints_summary_as_json_and_text(tmp_path, articles_file, runn
     assert "rejects.jsonl" in result.output and "warta index --index" in result.output
 
 
-def test_roots_stemmed_ahead_never_override_learned_names():
-    analysis.use_learned_names(["sutarjo"])
-    primed = analysis.prime_stem_cache({"sutarjo": "tarjo", "sutarjonya": "tarjo", "bermain": "main"})
-    assert primed <= 1
-    assert analysis.stem("sutarjo") == "sutarjo" and analysis.stem("bermain") == "main"
-    assert analysis.stem("sutarjonya") != "tarjo"
+def test_terms_worked_out_ahead_never_override_learned_names():
+    text = "Kenangan kenangannya se-Kenangan bermain dan"
+    analysis.use_learned_names([])
+    ahead = analysis.TermsAhead()
+    ahead.add_text(text)
+    assert ahead.terms["Kenangan"] == "kenang" and ahead.terms["dan"] is None
+    analysis.use_learned_names(["kenangan"])
+    analysis.prime_term_cache(ahead)
+    assert analysis.term_positions(text) == {"kenangan": [0, 1, 2], "main": [3]}
 
 
-def test_the_text_helper_counts_names_and_returns_the_analyzers_roots():
+def test_the_text_helper_counts_names_and_returns_the_analyzers_terms():
     helper = indexer._TextHelper()
     try:
         helper.add("Para pemain", "Para pemain bermain di lapangan pembangunan bersama Sutarjo.")
-        names, roots, surfaces = helper.results()
+        names, terms = helper.results()
     finally:
         helper.close()
-    assert roots["bermain"] == analysis.stem("bermain") and "di" not in roots  # stop words are skipped
+    assert terms.terms["bermain"] == analysis.stem("bermain") and terms.terms["di"] is None  # stop words have no term
     assert names.capitalised["sutarjo"] == 1 and names.lowercase["pemain"] == 2  # title and body
-    assert {"Para", "Sutarjo", "bermain"} <= set(surfaces)
+    assert {"Para", "Sutarjo", "bermain"} <= set(terms.terms)
 
 
 def test_terms_primed_from_the_helper_are_the_terms_the_analyzer_makes():
-    text = "Para pemain bermain di lapangan pembangunan bersama Sutarjo; Sutarjonya MENANG, kinerjanya baik."
+    text = ("Para pemain bermain di lapangan pembangunan bersama Sutarjo; Sutarjonya MENANG, kinerjanya baik, "
+            "se-Sutarjo di-update ketidakpastian.")
     analysis.use_learned_names(["sutarjo"])
     expected = analysis.term_positions(text)
     analysis.use_learned_names([])  # clears the caches
     helper = indexer._TextHelper()
     try:
         helper.add("", text)
-        _, roots, surfaces = helper.results()
+        _, terms = helper.results()
     finally:
         helper.close()
     analysis.use_learned_names(["sutarjo"])
-    analysis.prime_stem_cache(roots, surfaces)
-    assert set(surfaces) <= set(analysis._term_cache)
+    assert analysis.prime_term_cache(terms) == len(terms)
+    assert set(terms.terms) <= set(analysis._term_cache)
     assert analysis.term_positions(text) == expected
 
 
