@@ -135,6 +135,8 @@ def clean_text(text: str) -> str:
     seen_paragraphs: set[str] = set()
     seen_sentences: set[str] = set()
     for raw_line in text.split("\n"):
+        if not raw_line:
+            continue  # the blank line between paragraphs
         line = clean_line(raw_line)
         if not line:
             continue
@@ -197,7 +199,7 @@ def _strip_inline_furniture(line: str) -> str:
         stripped = _rejoin_hyphens(stripped)
     if "©" in stripped or ":" in stripped:
         stripped = _strip_credit_tail(stripped)
-    if ":" in stripped and ("aca" in stripped or "ihat" in stripped or "imak" in stripped or "ACA" in stripped):
+    if ":" in stripped and ("Baca" in stripped or "BACA" in stripped or "Lihat" in stripped or "Simak" in stripped):
         stripped = _strip_inline_links(stripped)
     if stripped == line:
         return line  # nothing removed (the usual case), and the line came in space-normalised
@@ -217,13 +219,13 @@ def is_furniture(line: str) -> bool:
         # A "Baca juga" link line; a long one is running text that starts with a link (handled inline).
         words = len(line.split())
         return words <= (_TITLE_WORDS_MAX + 3 if link.group("colon") else _LINK_WORDS_MAX_WITHOUT_COLON)
-    return bool(_CREDIT_LINE.match(line)) and len(line.split()) <= _CREDIT_WORDS_MAX
+    return ":" in line and bool(_CREDIT_LINE.match(line)) and len(line.split()) <= _CREDIT_WORDS_MAX
 
 
 def repair_mojibake(text: str) -> str:
     """Return the text with UTF-8 that was mis-decoded as cp1252/latin-1 ("CafÃ©", "â€œ") decoded properly."""
-    if text.isascii() or not _MOJIBAKE_START.search(text):
-        return text  # a one-character-class scan: far cheaper than the full pattern on clean text
+    if not _may_hold_mojibake(text):
+        return text
     # Text encoded twice over needs one round per layer; every round that changes something makes the
     # text shorter, so this ends, and it ends where a further call would change nothing.
     while _MOJIBAKE.search(text):
@@ -232,6 +234,17 @@ def repair_mojibake(text: str) -> str:
             break
         text = repaired
     return text
+
+
+def _may_hold_mojibake(text: str) -> bool:
+    """Return False when the text certainly has no mojibake, by tests far cheaper than the full pattern."""
+    if text.isascii():
+        return False
+    # Every lead character (U+00C2-U+00F4) is encoded as the byte C3 and C3 stands for nothing else in
+    # UTF-8; a byte search finds it much faster than a character-class scan of the text.
+    if b"\xc3" not in text.encode("utf-8", "surrogatepass"):
+        return False
+    return _MOJIBAKE_START.search(text) is not None
 
 
 def compose_accents(text: str) -> str:
