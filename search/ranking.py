@@ -46,24 +46,26 @@ _INFLATE_STEP = 2048  # 128 ids and weights take about 1.5 kB of a block's pickl
 def _read_block(leaf) -> tuple[np.ndarray, np.ndarray] | None:
     """Return (document numbers, frequencies) of the leaf matcher's current block, or None if unsure.
 
-    Whoosh pickles each block as (ids, weights, values); unpickling the values (every posting's
-    positions, each a bytes object rebuilt through _codecs.encode) is most of the cost of reading
-    postings. Ranking needs no positions, so the pickle is cut where the values start and closed
-    there, and the ids are delta-decoded with numpy. Anything unexpected returns None (the caller
-    then reads the block the ordinary way).
+    Each block is pickled as (ids, weights, values). In protocol 2 (Whoosh's own writer, and Warta
+    indexes built before segments.BLOCK_PROTOCOL) unpickling the values (every posting's positions,
+    each a bytes object rebuilt through _codecs.encode) is most of the cost of reading postings;
+    ranking needs no positions, so such a pickle is cut where the values start and closed there.
+    The ids are delta-decoded with numpy. Anything unexpected returns None (the caller then reads
+    the block the ordinary way).
     """
     try:
         raw = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
         if leaf._compression:
-            # Inflate only as far as the values: ids and weights come first.
+            # Inflate a protocol 2 pickle only as far as the values: ids and weights come first.
             inflater = zlib.decompressobj()
             raw = inflater.decompress(raw, _INFLATE_STEP)
-            while raw.find(_VALUES_START) < 0 and (inflater.unconsumed_tail or not inflater.eof):
+            protocol_2 = raw[:2] == b"\x80\x02"
+            while (not protocol_2 or raw.find(_VALUES_START) < 0) and (inflater.unconsumed_tail or not inflater.eof):
                 more = inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP)
                 if not more:
                     break
                 raw += more
-        cut = raw.find(_VALUES_START)
+        cut = raw.find(_VALUES_START) if raw[:2] == b"\x80\x02" else -1
         data = pickle.loads(raw[:cut] + b"t\x87.") if cut > 0 else pickle.loads(raw)
         ids, weights = data[0], data[1]
         count = leaf._blocklength

@@ -4,8 +4,10 @@ Whoosh's SegmentWriter spends most of a build in Python work per posting: it buf
 as its own tuple, sorts them all, spills them to disk one pickle per posting, asks a file-exists
 question per posting while writing, and goes through several method calls per posting on the way
 in (field.index generator, pool.add) and out (start_term, add_posting, _write_block, finish_term).
-These classes and write_postings keep Whoosh's file format byte for byte (tests/test_segments.py
-compares the files with those of Whoosh's own SegmentWriter) and do less of that.
+These classes and write_postings write Whoosh's file format with the same postings, blocks and term
+statistics (tests/test_segments.py compares them with those of Whoosh's own SegmentWriter) and do
+less of that. One difference in the bytes: a block's data is pickled with protocol 3, where Whoosh
+uses protocol 2 (see BLOCK_PROTOCOL).
 """
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ from search.schema import FastPositions
 LIMIT_MB = 16  # posting buffer per indexing process; beyond it a sorted run is spilled to disk.
 # Spilled runs are cheap to write and merge: on the news corpus 16 MB cost no more CPU
 # than 96 MB and kept the build's peak PSS at 214 MB instead of 381 MB (naive reference: 258 MB).
+# Protocol 2 has no bytes type: it pickles every posting's positions as a call to
+# _codecs.encode(str, "latin1"), which made pickling a block ~5x slower (most of writing a segment),
+# loading it slower, and the posting file twice as large. Whoosh reads blocks with pickle.loads,
+# which takes any protocol; protocol 3 has bytes and, unlike 4, no framing header per block.
+BLOCK_PROTOCOL = 3
 RUN_CHUNK = 200  # term groups per pickle in a spilled run (larger chunks cost more in garbage collection)
 
 
@@ -301,8 +308,8 @@ class PackedBucket:
 def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     """Write every term's postings and term info through a W3FieldWriter, a whole term at a time.
 
-    Produces the same bytes as Whoosh's FieldWriter.add_postings (start_term / add_posting /
-    _write_block / finish_term per posting and block), without its per-posting method calls,
+    Writes what Whoosh's FieldWriter.add_postings writes (start_term / add_posting / _write_block /
+    finish_term per posting and block; block data in BLOCK_PROTOCOL), without its per-posting method calls,
     type checks and block objects: most terms of a news index have one or two postings, so the
     per-term and per-block overhead is what a segment's commit costs. `groups` yields
     ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in key order, each term once.
@@ -343,7 +350,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
                 mini_values = None
             else:
                 mini_values = value or b""
-            databytes = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), 2)
+            databytes = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), BLOCK_PROTOCOL)
             if compression:
                 databytes = zlib.compress(databytes, compression)
             length = doc_lengths[docnum] if doc_lengths is not None else 0
@@ -387,7 +394,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
                     mini_values = None
                 else:
                     mini_values = b"".join(values)
-                databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+                databytes = dumps((tuple(deltas), mini_weights, mini_values), BLOCK_PROTOCOL)
                 if compression:
                     databytes = zlib.compress(databytes, compression)
                 infobytes = dumps((len(ids), ids[-1], max_weight, compression,
