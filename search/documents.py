@@ -149,6 +149,12 @@ def stable_id(given: Any, url: str | None, title: str, content: str) -> str:
     return "c-" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
+_SLUG_SEPARATORS = re.compile(r"[-_.+]+")
+_HASH_SUFFIX = re.compile(r"[a-f0-9]{5,8}")
+_LETTER = re.compile(r"[a-zA-Z]")
+
+
 def title_from_url(url: str | None) -> str | None:
     """Return headline words from a URL slug ("/2017/09/06/181222/bocor-james-bond-nikah" -> "Bocor james bond nikah")."""
     if not url:
@@ -158,14 +164,13 @@ def title_from_url(url: str | None) -> str | None:
     except ValueError:
         return None
     for segment in reversed([s for s in path.split("/") if s]):
-        segment = re.sub(r"\.(?:html?|php|aspx?)$", "", segment)
-        words = [w for w in re.split(r"[-_.+]+", segment) if w]
-        if words and re.fullmatch(r"[a-f0-9]{5,8}", words[-1]) and not words[-1].isalpha():
+        segment = _PAGE_SUFFIX.sub("", segment)
+        words = [w for w in _SLUG_SEPARATORS.split(segment) if w]
+        if words and _HASH_SUFFIX.fullmatch(words[-1]) and not words[-1].isalpha():
             words.pop()  # kapanlagi-style hash suffix "-82f43b"
         if words and words[-1].isdigit() and len(words[-1]) >= 5:
             words.pop()  # liputan6-style article number suffix
-        letters = [w for w in words if re.search(r"[a-zA-Z]", w)]
-        if len(words) >= 3 and len(letters) >= 3:
+        if len(words) >= 3 and sum(1 for w in words if _LETTER.search(w)) >= 3:
             text = " ".join(words)
             return text[:1].upper() + text[1:]
     return None

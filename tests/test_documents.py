@@ -149,3 +149,9 @@ def test_same_article_from_two_formats_gets_one_id():
     from_jsonl = to_article({"title": "Kemenbud", "content": "Isi.", "url": url})
     from_html = to_article({"title": "Kemenbud - detikNews", "content": "Isi lain.", "url": url.replace("https://", "http://") + "/"})
     assert from_jsonl.id == from_html.id
+
+
+@pytest.mark.parametrize("content", ["Satu dua.\n\nTiga", "satu  dua.\n\n\ntiga", " Satu\tdua.\u00a0\n\ntiga\u2028", "SATU DUA.\r\n\r\nTIGA\n\n"])
+def test_content_hash_ignores_case_and_any_spacing(content):
+    from search.documents import Article
+    assert Article("x", "Judul", content).content_hash == Article("y", "judul", "satu dua. tiga").content_hash
