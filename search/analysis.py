@@ -544,12 +544,25 @@ class CapitalisationCounter:
 
     def observe(self, text: str) -> None:
         """Count the words of one text (title or body)."""
+        lowercase: list[str] = []
+        body: list[str] = []  # the lines that are not headlines
         for line in text.replace("’", "'").replace("‐", "-").splitlines():
-            if len(line) <= _TITLE_LINE_MAX_CHARS and _is_title_line(line):
+            if not line:
+                continue  # paragraph breaks: half the lines of a news text, and no words
+            words = _LOWERCASE_WORD.findall(line)
+            if (len(line) <= _TITLE_LINE_MAX_CHARS and not _too_lowercase_for_title(line, words)
+                    and _is_title_line(line)):
                 continue
-            self.lowercase.update(_LOWERCASE_WORD.findall(line))
-            self.capitalised.update(
-                word.lower() for word in _CAPITALISED_MID_SENTENCE.findall(line))
+            lowercase += words
+            body.append(line)
+        # One update per text: Counter counts a list in C. Neither pattern matches across a line
+        # break, so the capitalised words of the body lines joined are those of each line.
+        self.lowercase.update(lowercase)
+        capitalised = _CAPITALISED_MID_SENTENCE.findall("\n".join(body))
+        if capitalised:
+            # One lower() for all words: the words hold no line break, and a line break ends the
+            # context that lower() reads around a capital sigma just as a string's end does.
+            self.capitalised.update("\n".join(capitalised).lower().split("\n"))
         if len(self.lowercase) + len(self.capitalised) > self.max_words:
             self.prune()
 
@@ -617,6 +630,20 @@ def _is_reduplication(word: str) -> bool:
     """Return whether a word is a reduplicated plural such as "bangsa-bangsa" or "anak-anaknya"."""
     first, dash, rest = word.partition("-")
     return bool(dash) and (rest == first or rest.startswith(first))
+
+
+def _too_lowercase_for_title(line: str, lowercase_words: list[str]) -> bool:
+    """Return True when a line's lowercase words prove _is_title_line(line) is False (a cheap test).
+
+    In a line whose ’ and ‐ are already ' and - (as observe() makes them), each _LOWERCASE_WORD
+    match is a whole TOKEN_PATTERN token that starts lowercase. With L such words longer than 3
+    characters, of S characters in all, the line's other tokens longer than 3 (each at least 4
+    characters and 1 separator) number at most K = (len(line) - S - L + 1) / 5.
+    If 4L > K, more than a fifth of the longer tokens start lowercase: below _is_title_line's 80%,
+    and L >= 1 also fails its all-capitals test for lines of few words.
+    """
+    longer = [w for w in lowercase_words if len(w) > 3]
+    return 21 * len(longer) + sum(map(len, longer)) > len(line) + 1
 
 
 def _is_title_line(line: str) -> bool:
