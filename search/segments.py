@@ -15,10 +15,12 @@ import heapq
 import struct
 import zlib
 from array import array
+from collections import Counter
 from operator import itemgetter
 from pickle import dump, dumps, load
 
-from whoosh import writing
+from whoosh import formats, writing
+from whoosh.analysis import IDTokenizer, RegexTokenizer
 from whoosh.system import pack_uint
 
 from search import analysis
@@ -69,6 +71,7 @@ def _encode_positions(positions: list[int]) -> bytes:
 _ONE = pack_uint(1)
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
 _NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
+_KEYWORDS = r"[^ \t\r\n]+"  # whoosh.analysis.KeywordAnalyzer's tokenizer pattern
 
 
 class TermGroupedPool(writing.PostingPool):
@@ -199,6 +202,28 @@ class TermGroupedPool(writing.PostingPool):
                 yield fieldname, tbytes, docnum, weight, vbytes
 
 
+def _way_of(field) -> str:
+    """Return how BuildWriter.add_document makes a field's postings (from a str value).
+
+    "positions": article text, through TermGroupedPool.add_positions; "whole": the value is the
+    one term (ID fields: IDTokenizer, Existence format); "words": whitespace-separated keywords
+    counted (KEYWORD fields: the keyword tokenizer, Frequency format); "whoosh": the field's own
+    index(). Anything else about the field (vectors, spelling, other analyzers) means "whoosh".
+    """
+    analyzer = getattr(field, "analyzer", None)
+    if field.vector or field.separate_spelling():
+        return "whoosh"
+    if (type(field.format) is FastPositions and isinstance(analyzer, analysis.IndonesianAnalyzer)
+            and analyzer.stemming):
+        return "positions"
+    if type(field.format) is formats.Existence and type(analyzer) is IDTokenizer:
+        return "whole"
+    if (type(field.format) is formats.Frequency and type(analyzer) is RegexTokenizer and not analyzer.gaps
+            and analyzer.expression.pattern == _KEYWORDS):
+        return "words"
+    return "whoosh"
+
+
 class BuildWriter(writing.SegmentWriter):
     """A SegmentWriter that writes its segment faster (see FieldLengths, TermGroupedPool, write_postings)."""
 
@@ -206,29 +231,23 @@ class BuildWriter(writing.SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         # SegmentWriter accepts a poolclass argument but ignores it.
         self.pool = TermGroupedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._fast_fields: set[str] | None = None  # fields add_document feeds to add_positions
-
-    def _fast_field(self, field) -> bool:
-        """Return whether a field's postings can be made by TermGroupedPool.add_positions."""
-        analyzer = getattr(field, "analyzer", None)
-        return (type(field.format) is FastPositions and isinstance(analyzer, analysis.IndonesianAnalyzer)
-                and analyzer.stemming and not field.vector and not field.separate_spelling())
+        self._ways: dict[str, str] = {name: _way_of(field) for name, field in self.schema.items()}
 
     def add_document(self, **fields):
-        """Add a document as SegmentWriter.add_document does, with a fast path for article text.
+        """Add a document as SegmentWriter.add_document does, with fast paths for common fields.
 
-        Whoosh asks each field for a generator of (term bytes, frequency, weight, value) and adds
-        each posting through a method call; for the FastPositions text fields the positions go
-        straight from analysis.term_positions into the pool. Other fields take Whoosh's way.
+        Whoosh asks each field for a generator of (term bytes, frequency, weight, value), made from
+        Token objects, and adds each posting through a method call. Here the positions of article
+        text go straight from analysis.term_positions into the pool, and ID and keyword fields
+        make their few postings directly (see _way_of); other fields take Whoosh's way. Postings
+        come out the same: weight = (frequency * format boost) * field boost, in Whoosh's order.
         """
         self._check_state()
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
         pool = self.pool
-        fast = self._fast_fields
-        if fast is None:
-            fast = self._fast_fields = {name for name, field in schema.items() if self._fast_field(field)}
+        ways = self._ways
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
@@ -242,12 +261,23 @@ class BuildWriter(writing.SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    if fieldname in fast and isinstance(value, str):
-                        # weight = (frequency * format boost) * field boost, in Whoosh's order
+                    way = ways[fieldname] if isinstance(value, str) else "whoosh"
+                    if way == "positions":
                         counted = pool.add_positions(fieldname, docnum, analysis.term_positions(value),
                                                      field.format.field_boost, fieldboost)
                         if field.scorable:
                             length = counted
+                    elif way == "whole":
+                        pool.add((fieldname, value.encode("utf-8"), docnum, field.format.field_boost * fieldboost, b""))
+                        if field.scorable:
+                            length = 1
+                    elif way == "words":
+                        boost = field.format.field_boost
+                        for word, freq in Counter(field.analyzer.expression.findall(value)).items():
+                            pool.add((fieldname, word.encode("utf-8"), docnum, float(freq) * boost * fieldboost,
+                                      pack_uint(freq)))
+                            if field.scorable:
+                                length += freq
                     else:
                         scorable = field.scorable
                         for tbytes, freq, weight, vbytes in field.index(value):

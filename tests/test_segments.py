@@ -29,8 +29,9 @@ def documents(count: int) -> list[dict]:
                "date": datetime(2017, 1 + n % 12, 1 + n % 28), "year": "2017", "month": "2017-01"}
         if n % 10 == 4:
             doc["_title_boost"] = 2.5  # a per-document field boost multiplies the posting weights
+            doc["_source_boost"] = doc["_signature_boost"] = 1.5
         if n % 3:
-            doc["signature"] = f"0-{n % 5:016x} 1-{n:016x}"
+            doc["signature"] = f"0-{n % 5:016x} 1-{n:016x}" + (f" 0-{n % 5:016x}" if n % 4 == 1 else "")
         docs.append(doc)
     return docs
 
@@ -136,3 +137,14 @@ def test_packed_term_table_buckets_hold_what_whooshs_lists_hold_in_less_memory()
     packed = sys.getsizeof(bucket.hashes) + sys.getsizeof(bucket.offsets)
     as_tuples = sys.getsizeof(entries) + sum(sys.getsizeof(e) + sys.getsizeof(e[0]) + sys.getsizeof(e[1]) for e in entries)
     assert packed * 5 < as_tuples
+
+
+def test_every_field_of_the_schema_takes_a_fast_way(tmp_path):
+    ix = whoosh_index.create_in(tmp_path, build_schema())
+    writer = segments.BuildWriter(ix, **segments.writer_args())
+    try:
+        indexed = {name: way for name, way in writer._ways.items() if ix.schema[name].indexed}
+    finally:
+        writer.cancel()
+    assert indexed["content"] == indexed["title"] == "positions" and indexed["signature"] == "words"
+    assert {indexed[name] for name in ("id", "content_hash", "cluster", "source", "category", "year", "month")} == {"whole"}
