@@ -175,3 +175,9 @@ def test_decomposed_accents_are_composed_in_body_and_title():
     assert "José Mourinho" in clean_text(decomposed) and "kafé" in clean_text(decomposed)
     assert clean_title("Pokémon".replace("é", "e\u0301")) == "Pokémon"
     assert clean_text("Banjir melanda Bekasi.") == "Banjir melanda Bekasi."  # plain text untouched
+
+
+def test_every_whitespace_but_the_space_is_non_printable():
+    # clean._normalise_spaces relies on it to leave already-normal lines alone without splitting them.
+    import sys
+    assert [hex(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c).isprintable() and c != 32] == []

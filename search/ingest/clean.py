@@ -177,7 +177,7 @@ def _unglue_pull_quote(text: str) -> str:
 
 def clean_line(line: str) -> str:
     """Return one paragraph with spacing normalised and furniture removed; "" when it was all furniture."""
-    line = " ".join(line.split())  # str.split knows every Unicode space and is far faster than a regex
+    line = _normalise_spaces(line)
     # Each removal can expose more (a credit before a link, dashes around an advert), so strip until
     # nothing changes; every round only removes text, so this ends.
     while line and not is_furniture(line):
@@ -186,6 +186,16 @@ def clean_line(line: str) -> str:
             return line
         line = stripped
     return ""
+
+
+def _normalise_spaces(line: str) -> str:
+    """Return the line with each run of whitespace made one space, and none at either end."""
+    # Every whitespace character but the space itself is non-printable (tests/test_clean.py checks each
+    # code point), so a printable line without double or outer spaces is already normal: most scraped
+    # lines are, and this test is cheaper than splitting them into words.
+    if line.isprintable() and "  " not in line and not line.startswith(" ") and not line.endswith(" "):
+        return line
+    return " ".join(line.split())  # str.split knows every Unicode space and is far faster than a regex
 
 
 def _strip_inline_furniture(line: str) -> str:
