@@ -30,7 +30,7 @@ _DASHES = re.compile(r"(?:(?<=\s)|^)-(?:\s+-)+(?=\s|$)")
 # Tokenised text also splits hyphenated words: "undang - undang", "teman - temannya", "ke - 72", "U - 19", "e - KTP".
 _REDUPLICATION_SUFFIXES = frozenset("nya an kan i lah mu ku pun annya".split())
 _HYPHEN_PREFIXES = frozenset(("ke", "Ke", "U", "e"))
-_TRAILING_WORD = re.compile(r"[^\W_]+$")
+_TRAILING_WORD = re.compile(r"[^\W_]++$")  # possessive: a word that does not reach the end is not retried shorter
 _LEADING_WORD = re.compile(r"[^\W_]+")
 
 _DAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -89,7 +89,9 @@ _CREDIT_LABEL = re.compile(r"(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyu
 _LINK_LINE = re.compile(r"^[\[(]?\s*(?:baca|lihat|simak|tonton)(?:[ _]+(?:juga|pula))?\s*(?P<colon>:)?", re.IGNORECASE)
 _LINK_WORDS_MAX_WITHOUT_COLON = 16
 _CREDIT_TAIL_CHARS = 240
-_BACA_JUGA = re.compile(r"\b(?:Baca|BACA|Lihat|Simak)(?: [Jj]uga| JUGA)?\s*:\s*")
+# "Baca juga:" starting a word. The words come first and each look-behind checks the character before the
+# word (a word boundary): a pattern that opens with its letters lets the regex engine skip to candidates.
+_BACA_JUGA = re.compile(r"(?:B(?:aca|ACA)(?<!\w.{4})|Lihat(?<!\w.{5})|Simak(?<!\w.{5}))(?: [Jj]uga| JUGA)?\s*:\s*")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 # The space between two sentences of space-normalised text: after an end mark and at most one closing
 # quote or bracket, before a capital or digit. The pattern opens with the space itself so that the
