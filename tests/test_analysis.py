@@ -312,3 +312,21 @@ def test_primed_roots_never_override_learned_names_in_any_form():
         assert analysis.term_positions(" ".join(words)) == {"kenangan": [0, 1, 2, 3, 4]}
     finally:
         analysis.use_learned_names([])
+
+
+_CAPITALISED = st.sampled_from(["Bekasi", "PBB", "Jong-un", "Kota", "O'Neil", "Wali", "Presiden", "ÉCOLE", "Rp", "Über"])
+_OTHER = st.sampled_from(["banjir", "di", "anak-anak", "warga", "ke-2", "jum'at", "10", "dan", "é", "über", "-", "'"])
+
+
+# Lines mostly of capitalised words, near the 80% a headline needs, with other words and noise.
+@given(st.integers(1, 40).flatmap(lambda size: st.lists(
+    st.one_of(_CAPITALISED, _CAPITALISED, _CAPITALISED, _CAPITALISED, _OTHER, st.text(max_size=6)),
+    min_size=size, max_size=size)).map(" ".join))
+@settings(max_examples=500, deadline=None)
+def test_the_cheap_headline_pre_check_never_rules_out_a_headline(line):
+    """observe() skips _is_title_line when _too_lowercase_for_title says it must be False: it must never be True."""
+    from search.analysis import _LOWERCASE_WORD, _is_title_line, _too_lowercase_for_title
+
+    line = line.replace("’", "'").replace("‐", "-")
+    if _too_lowercase_for_title(line, _LOWERCASE_WORD.findall(line)):
+        assert not _is_title_line(line)
