@@ -459,8 +459,8 @@ class _TextHelper:
     words of that batch to be stemmed in pass 2.
     """
 
-    BATCH_CHARS = 500_000
-    IN_FLIGHT = 4
+    BATCH_CHARS = 250_000
+    IN_FLIGHT = 2
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
