@@ -16,11 +16,13 @@ import struct
 import zlib
 from array import array
 from collections import Counter
+from hashlib import md5
 from operator import itemgetter
 from pickle import dump, dumps, load
 
 from whoosh import formats, writing
 from whoosh.analysis import IDTokenizer, RegexTokenizer
+from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_uint
 
 from search import analysis
@@ -343,6 +345,16 @@ class PackedBucket:
         return zip(self.hashes, self.offsets)
 
 
+_FLOAT32_EXACT = frozenset(float(n) for n in range(1 << 12))  # weights float32 holds as they are
+_MD5_TAIL = struct.Struct(">I").unpack_from
+
+
+def _md5_hash(key: bytes) -> int:
+    """Return whoosh.filedb.filetables.md5_hash(key) (the low 32 bits of the MD5 as a number),
+    without going through a hex string and a 128-bit integer."""
+    return _MD5_TAIL(md5(key, usedforsecurity=False).digest(), 12)[0]
+
+
 def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     """Write every term's postings and term info through a W3FieldWriter, a whole term at a time.
 
@@ -365,6 +377,9 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     if not all(isinstance(bucket, PackedBucket) for bucket in tindex.buckets):
         tindex.buckets = [PackedBucket(bucket) for bucket in tindex.buckets]
     pack_lengths, hashfn, buckets, term_offsets = _KEY_VALUE_LENGTHS.pack, tindex.hashfn, tindex.buckets, tindex.index
+    if hashfn is md5_hash:
+        hashfn = _md5_hash
+    length_bytes: dict[int, int] = {}  # document length -> its byte, worked out once per length
     # Both files are written only from here while this runs: keep their offsets instead of asking.
     write, offset = postfile.write, postfile.tell()
     write_term, term_offset = tindex.dbfile.write, tindex.dbfile.tell()
@@ -381,7 +396,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
         count = len(postings)
         if count == 1:  # most terms: the same bytes as below, with less bookkeeping
             docnum, weight, value = postings[0]
-            weight32 = array("f", (weight,))[0]
+            weight32 = weight if weight in _FLOAT32_EXACT else array("f", (weight,))[0]
             if fixedsize is None or fixedsize < 0:
                 mini_values = (value,) if value else ()
             elif fixedsize == 0:
@@ -392,11 +407,13 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             if compression:
                 databytes = zlib.compress(databytes, compression)
             length = doc_lengths[docnum] if doc_lengths is not None else 0
-            length_byte = length_to_byte(length or None)
+            length_byte = length_bytes.get(length)
+            if length_byte is None:
+                length_byte = length_bytes[length] = length_to_byte(length)  # length_to_byte(0) is length_to_byte(None)
             max_weight = weight if weight > 0 else 0
-            infobytes = dumps((1, docnum, max_weight, compression, length_byte, length_to_byte(length)), 2)
+            infobytes = dumps((1, docnum, max_weight, compression, length_byte, length_byte), 2)
             data = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(infobytes) + len(databytes))), infobytes, databytes))
-            terminfo = pack_terminfo(False, 0 + weight32, 1, length_byte, length_to_byte(length), max_weight,
+            terminfo = pack_terminfo(False, 0 + weight32, 1, length_byte, length_byte, max_weight,
                                      docnum, docnum)
         else:
             parts = [WHOOSH3_HEADER_MAGIC]

@@ -148,3 +148,10 @@ def test_every_field_of_the_schema_takes_a_fast_way(tmp_path):
         writer.cancel()
     assert indexed["content"] == indexed["title"] == "positions" and indexed["signature"] == "words"
     assert {indexed[name] for name in ("id", "content_hash", "cluster", "source", "category", "year", "month")} == {"whole"}
+
+
+def test_the_fast_term_hash_is_whooshs():
+    from whoosh.filedb.filetables import md5_hash
+
+    keys = [b"", b"\x00\x01banjir", "jalan tol".encode(), bytes(range(256))] + [random.Random(n).randbytes(n % 40) for n in range(200)]
+    assert [segments._md5_hash(key) for key in keys] == [md5_hash(key) for key in keys]
