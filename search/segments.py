@@ -361,7 +361,9 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     Writes what Whoosh's FieldWriter.add_postings writes (start_term / add_posting / _write_block /
     finish_term per posting and block; block data in BLOCK_PROTOCOL), without its per-posting method calls,
     type checks and block objects: most terms of a news index have one or two postings, so the
-    per-term and per-block overhead is what a segment's commit costs. `groups` yields
+    per-term and per-block overhead is what a segment's commit costs. A term of one posting is
+    inlined in its term table row, as W3Codec(inlinelimit=2) would do if its writer worked in
+    whoosh-reloaded 2.7.5 (it calls a missing W3TermInfo.set_inline; the reader side works). `groups` yields
     ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in key order, each term once.
     """
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -394,27 +396,19 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             doc_lengths = field_lengths.get(fieldname)
             last_field = fieldname
         count = len(postings)
-        if count == 1:  # most terms: the same bytes as below, with less bookkeeping
+        if count == 1:
+            # Most terms: the posting goes in the term table row ("inlined", which W3TermInfo
+            # reads: a flag, then the pickled ids, weights and values), with no block in the
+            # posting file; a term read costs one look-up instead of two.
             docnum, weight, value = postings[0]
             weight32 = weight if weight in _FLOAT32_EXACT else array("f", (weight,))[0]
-            if fixedsize is None or fixedsize < 0:
-                mini_values = (value,) if value else ()
-            elif fixedsize == 0:
-                mini_values = None
-            else:
-                mini_values = value or b""
-            databytes = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), BLOCK_PROTOCOL)
-            if compression:
-                databytes = zlib.compress(databytes, compression)
             length = doc_lengths[docnum] if doc_lengths is not None else 0
             length_byte = length_bytes.get(length)
             if length_byte is None:
                 length_byte = length_bytes[length] = length_to_byte(length)  # length_to_byte(0) is length_to_byte(None)
-            max_weight = weight if weight > 0 else 0
-            infobytes = dumps((1, docnum, max_weight, compression, length_byte, length_byte), 2)
-            data = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(infobytes) + len(databytes))), infobytes, databytes))
-            terminfo = pack_terminfo(False, 0 + weight32, 1, length_byte, length_byte, max_weight,
-                                     docnum, docnum)
+            row_value = (pack_terminfo(True, weight32, 1, length_byte, length_byte, weight if weight > 0 else 0,
+                                       docnum, docnum)
+                         + dumps(((docnum,), (weight32,), (value,)), BLOCK_PROTOCOL))
         else:
             parts = [WHOOSH3_HEADER_MAGIC]
             total_weight = df = 0
@@ -465,16 +459,17 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
                 term_max_length = max(term_max_length, max_length)
                 term_max_weight = max(term_max_weight, max_weight)
             data = b"".join(parts)
-            terminfo = pack_terminfo(False, total_weight, df,
+            row_value = pack_terminfo(False, total_weight, df,
                                      0 if term_min_length is None else length_to_byte(term_min_length),
                                      length_to_byte(term_max_length), term_max_weight,
                                      postings[0][0], postings[-1][0])
-        write(data)
+            row_value += pack_long(offset) + pack_int(len(data))
+            write(data)
+            offset += len(data)
         # The term table row, as OrderedHashWriter.add writes it.
         key = prefix + btext
         if key <= last_key:
             raise ValueError(f"Keys must increase: {last_key!r}..{key!r}")
-        row_value = terminfo + pack_long(offset) + pack_int(len(data))
         term_offsets.append(term_offset)
         write_term(pack_lengths(len(key), len(row_value)) + key + row_value)
         h = hashfn(key)
@@ -482,7 +477,6 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
         bucket.hashes.append(h)
         bucket.offsets.append(term_offset)
         term_offset += 8 + len(key) + len(row_value)
-        offset += len(data)
         last_key = key
     tindex.lastkey = last_key
 

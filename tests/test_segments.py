@@ -55,7 +55,10 @@ def write_index(folder: Path, writer_class, docs: list[dict], limitmb: int) -> P
 
 
 def postings_on_disk(folder: Path) -> dict:
-    """Return every term's statistics, postings (id, weight, value bytes) and block bounds, read from disk."""
+    """Return every term's statistics, postings (id, weight, value bytes) and block bounds, read from disk.
+
+    A term of one posting has one block, however it is kept (Warta inlines it in the term table).
+    """
     ix = whoosh_index.open_dir(folder)
     found = {}
     with ix.searcher() as searcher:
@@ -65,11 +68,12 @@ def postings_on_disk(folder: Path) -> dict:
             matcher = reader.postings(fieldname, text)
             postings, blocks = [], []
             while matcher.is_active():
-                block = (matcher.block_min_id(), matcher.block_max_id(), matcher.block_max_weight(),
-                         matcher.block_min_length(), matcher.block_max_length())
-                if not blocks or blocks[-1] != block:
-                    blocks.append(block)
-                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                if info.doc_frequency() > 1:
+                    block = (matcher.block_min_id(), matcher.block_max_id(), matcher.block_max_weight(),
+                             matcher.block_min_length(), matcher.block_max_length())
+                    if not blocks or blocks[-1] != block:
+                        blocks.append(block)
+                postings.append((matcher.id(), matcher.weight(), matcher.value() or None))  # no value: None or b""
                 matcher.next()
             found[fieldname, text] = ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
                                        info.max_weight(), info.min_id(), info.max_id()), blocks, postings)
@@ -84,6 +88,13 @@ def test_fast_postings_are_whooshs_postings(tmp_path, limitmb):
     theirs = postings_on_disk(write_index(tmp_path / "theirs", WhooshPostingsWriter, docs, limitmb))
     assert len(ours) > 100 and any(len(blocks) > 1 for _, blocks, _ in ours.values())
     assert ours == theirs
+    inlined = [term for term, (stats, _, _) in ours.items() if stats[1] == 1]
+    assert inlined and all(_term_info(tmp_path / "ours", term).is_inlined() for term in inlined[:50])
+
+
+def _term_info(folder: Path, term: tuple):
+    with whoosh_index.open_dir(folder).searcher() as searcher:
+        return searcher.reader().term_info(*term)
 
 
 def test_fast_postings_pickle_blocks_with_bytes_and_are_smaller(tmp_path):
