@@ -451,10 +451,11 @@ class _TextHelper:
 
     Pass 1 runs on one core. Counting capitalisation (for learned names) needs only the text of
     each accepted article, and stemming (PySastrawi, once per distinct word) is the largest single
-    cost of pass 2, which both indexing processes would otherwise pay for the common words. A word's
-    term depends on the learned names only when the word (or its base before -nya) is one, so terms
-    worked out without names hold for every other word; the parent puts them in the term cache that
-    the indexing processes inherit (analysis.prime_term_cache), once, while the rest waits for it.
+    cost of pass 2, which both indexing processes would otherwise pay for the common words. The
+    names are not known until every article is read, so the helper works out terms without them,
+    noting the words each root's rules looked up among the names (analysis.TermsAhead); the parent
+    re-works only the words whose look-ups hit a learned name and puts the terms in the cache that
+    the indexing processes inherit (analysis.prime_term_cache).
     A sender thread feeds the process, so pass 1 waits only when the helper is IN_FLIGHT batches
     behind; a helper that is behind counts names (every article must be counted) but leaves the
     words of that batch to be stemmed in pass 2.
