@@ -60,9 +60,8 @@ NAMES_FILE = "names.json"      # capitalisation counts of every article indexed 
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
-SEGMENT_DOCS = 20_000          # articles per new segment at most (bounded memory, see _index_spools)
-SPOOL_BATCH = 64               # articles spooled in a row to one spool before the next
-SPOOLS_PER_PROCESS = 8         # spools per indexing process, taken one at a time (load balance)
+SEGMENT_DOCS = 20_000          # articles per new segment at most (bounded memory, see _index_spool)
+SPOOL_BATCH = 64               # articles handed to one process before switching to the other
 PASS1_CACHE_KB = 8 * 1024      # page cache of the build's on-disk tables of this run's articles
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
 STEM_AHEAD_WORDS = 200_000     # at most this many words as written stemmed ahead (7,000 news articles: 103,000)
@@ -325,7 +324,7 @@ class _Classifier:
 
 
 class _Spools:
-    """Temporary files of pickled Whoosh documents, filled in turn, SPOOL_BATCH articles at a time."""
+    """Temporary files of pickled Whoosh documents, one per indexing process, filled in batches."""
 
     def __init__(self, folder: Path, count: int):
         self.paths = [folder / f"spool-{i}.pickle" for i in range(count)]
@@ -568,9 +567,8 @@ def _spooled_docs(path: Path, skip: set[int]) -> Iterable[dict]:
             seq += 1
 
 
-def _index_spools(ix, next_spool: Callable[[], tuple[Path, set[int]] | None], tick: Callable[[int], None]) -> list:
-    """Index spools, taking the next one from next_spool() until it returns None, into new segments
-    of at most SEGMENT_DOCS articles each; return the segments.
+def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -> list:
+    """Index one spool into new segments of at most SEGMENT_DOCS articles each; return the segments.
 
     A segment writer keeps a few numbers per distinct term until the segment is written, and most
     articles bring unique terms (id, content hash, cluster, signature bands): starting a new
@@ -580,15 +578,14 @@ def _index_spools(ix, next_spool: Callable[[], tuple[Path, set[int]] | None], ti
     """
     segments, writer = [], None
     try:
-        while (spool := next_spool()) is not None:
-            for doc in _spooled_docs(*spool):
-                if writer is None:
-                    writer = BuildWriter(ix, _lk=False, **writer_args())
-                writer.add_document(**doc)
-                tick(1)
-                if writer.docnum >= SEGMENT_DOCS:
-                    segments.append(writer._finalize_segment())
-                    writer = None
+        for doc in _spooled_docs(spool, skip):
+            if writer is None:
+                writer = BuildWriter(ix, _lk=False, **writer_args())
+            writer.add_document(**doc)
+            tick(1)
+            if writer.docnum >= SEGMENT_DOCS:
+                segments.append(writer._finalize_segment())
+                writer = None
         if writer is not None:
             segments.append(writer._finalize_segment())
             writer = None
@@ -599,23 +596,16 @@ def _index_spools(ix, next_spool: Callable[[], tuple[Path, set[int]] | None], ti
     return segments
 
 
-def _index_spools_in_process(index_dir: str, spools: list[tuple[Path, set[int]]], taken, names: list[str],
-                             done, result) -> None:
-    """Worker process: index the spools not taken yet (`taken`: a shared counter of the spools
-    handed out); send ("ok", [segment, ...]) or ("error", text)."""
+def _index_spool_in_process(index_dir: str, spool: str, skip: set[int], names: list[str],
+                            done, result) -> None:
+    """Worker process: index one spool; send ("ok", [segment, ...]) or ("error", text)."""
     try:
         analysis.use_learned_names(names)
-
-        def next_spool() -> tuple[Path, set[int]] | None:
-            with taken.get_lock():
-                number = taken.value
-                taken.value += 1
-            return spools[number] if number < len(spools) else None
 
         def tick(count: int) -> None:
             done.value += count
 
-        segments = _index_spools(whoosh_index.open_dir(index_dir), next_spool, tick)
+        segments = _index_spool(whoosh_index.open_dir(index_dir), Path(spool), skip, tick)
         result.send(("ok", segments))
     except BaseException as exc:  # report, never hang the parent
         result.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -631,13 +621,8 @@ def _release_free_memory() -> None:
         pass
 
 
-def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: Callable[[int], None],
-                      processes: int) -> list:
-    """Index the spools in `processes` processes; return the new segments. Raises if any process fails.
-
-    Each process takes the next spool not taken yet when it is done with one, so a process that
-    gets less of the machine (these are shared machines) does less of the work.
-    """
+def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: Callable[[int], None]) -> list:
+    """Index every spool in its own process; return the new segments. Raises if any process fails."""
     context = multiprocessing.get_context("fork")  # children inherit the loaded analyzer and stem caches
     workers = []
     # Objects the children inherit stay shared with the parent only while nobody writes to them;
@@ -645,13 +630,11 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
     _release_free_memory()
     gc.freeze()
     try:
-        taken = context.Value("i", 0)
-        for _ in range(processes):
+        for path, skip in zip(spools.paths, spools.skip):
             receiver, sender = context.Pipe(duplex=False)
             done = context.Value("q", 0, lock=False)
-            process = context.Process(target=_index_spools_in_process, daemon=True,
-                                      args=(str(index_dir), list(zip(spools.paths, spools.skip)), taken, names,
-                                            done, sender))
+            process = context.Process(target=_index_spool_in_process, daemon=True,
+                                      args=(str(index_dir), str(path), skip, names, done, sender))
             process.start()
             sender.close()
             workers.append((process, receiver, done))
@@ -685,8 +668,10 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
 
 def _index_here(ix, spools: _Spools, tick: Callable[[int], None]) -> list:
     """Index every spool in this process; return the new segments."""
-    remaining = iter(zip(spools.paths, spools.skip))
-    return _index_spools(ix, lambda: next(remaining, None), tick)
+    segments = []
+    for path, skip in zip(spools.paths, spools.skip):
+        segments += _index_spool(ix, path, skip, tick)
+    return segments
 
 
 # --- The build ----------------------------------------------------------------------------------
@@ -714,8 +699,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     try:
         names = analysis.CapitalisationCounter()
         with ix.searcher() as searcher:
-            wanted = max(1, processes or (2 if (os.cpu_count() or 1) > 1 else 1))
-            spools = _Spools(workdir, wanted * SPOOLS_PER_PROCESS if wanted > 1 else 1)
+            wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
+            spools = _Spools(workdir, max(1, wanted))
             # Load the stemmer's dictionary once here: every forked process inherits it loaded.
             analysis.stem("pembangunan")
             helper = _TextHelper() if wanted > 1 else None
@@ -740,12 +725,12 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         del terms
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
-        parallel = wanted > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
+        parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
         if parallel:
-            segments = _index_in_workers(index_dir, spools, learned, bars.indexing, wanted)
+            segments = _index_in_workers(index_dir, spools, learned, bars.indexing)
         else:
             segments = _index_here(ix, spools, bars.indexing)
-        summary.processes = wanted if parallel else 1
+        summary.processes = len(spools.paths) if parallel else 1
         _commit(writer, segments, rebuild)
     except BaseException:
         if not writer.is_closed:

@@ -172,11 +172,11 @@ def test_a_crash_mid_build_leaves_the_last_committed_index_intact(tmp_path, buil
 def test_a_failing_indexing_process_leaves_the_index_intact(tmp_path, built_index, monkeypatch):
     before = stored(built_index)
 
-    def broken_worker(index_dir, spools, taken, names, done, result):
+    def broken_worker(index_dir, spool, skip, names, done, result):
         result.send(("error", "simulated failure"))
         result.close()
 
-    monkeypatch.setattr(indexer, "_index_spools_in_process", broken_worker)
+    monkeypatch.setattr(indexer, "_index_spool_in_process", broken_worker)
     rows = [{"id": f"n{i}", "title": "Judul", "content": f"Isi berita {i}."} for i in range(10)]
     with pytest.raises(RuntimeError, match="simulated failure"):
         build([write_jsonl(tmp_path / "n.jsonl", rows)], built_index, processes=2)
@@ -187,7 +187,7 @@ def test_two_processes_index_everything_once_and_phrases_still_match(tmp_path):
     rows = [{"id": f"a{i}", "title": f"Kebakaran hutan {i}", "content": f"Kebakaran hutan di Riau nomor {i}. " * 3,
              "source": ["kompas", "detik"][i % 2]} for i in range(300)]
     summary = build([write_jsonl(tmp_path / "many.jsonl", rows)], tmp_path / "index", processes=2)
-    assert (summary.processes, summary.indexed, summary.documents) == (2, 300, 300)  # 5 of 8 spools hold articles
+    assert (summary.processes, summary.indexed, summary.documents) == (2, 300, 300)
     ix = whoosh_index.open_dir(tmp_path / "index")
     with ix.searcher() as searcher:
         phrase = Phrase("content", [analysis.stem("kebakaran"), analysis.stem("hutan")])
