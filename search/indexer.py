@@ -622,7 +622,9 @@ def _release_free_memory() -> None:
 
 
 def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: Callable[[int], None]) -> list:
-    """Index every spool in its own process; return the new segments. Raises if any process fails."""
+    """Index every spool in its own process; return the new segments, in spool order (so that the
+    same input always gives the same document order, whichever process finishes first: ties in
+    ranking follow it). Raises if any process fails."""
     context = multiprocessing.get_context("fork")  # children inherit the loaded analyzer and stem caches
     workers = []
     # Objects the children inherit stay shared with the parent only while nobody writes to them;
@@ -639,7 +641,8 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             sender.close()
             workers.append((process, receiver, done))
         gc.unfreeze()
-        segments, reported = [], 0
+        segments_of: dict[int, list] = {}  # spool number -> its segments
+        reported = 0
         pending = list(workers)
         while pending:
             for worker in list(pending):
@@ -651,12 +654,12 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
                         status, payload = "error", f"indexing process died (exit code {process.exitcode})"
                     if status != "ok":
                         raise RuntimeError("an indexing process failed: " + payload)
-                    segments += payload
+                    segments_of[workers.index(worker)] = payload
                     pending.remove(worker)
             now = sum(d.value for _, _, d in workers)
             tick(now - reported)
             reported = now
-        return segments
+        return [segment for number in sorted(segments_of) for segment in segments_of[number]]
     finally:
         gc.unfreeze()
         for process, receiver, _ in workers:

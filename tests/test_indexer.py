@@ -183,6 +183,26 @@ def test_a_failing_indexing_process_leaves_the_index_intact(tmp_path, built_inde
     assert stored(built_index) == before
 
 
+def test_document_order_does_not_depend_on_which_process_finishes_first(tmp_path, monkeypatch):
+    """Ties in ranking follow document order: the same input must give the same order every time."""
+    rows = [{"id": f"a{i}", "title": f"Judul {i}", "content": f"Isi berita nomor {i} tentang banjir."} for i in range(300)]
+    source = write_jsonl(tmp_path / "many.jsonl", rows)
+    original = indexer._index_spool_in_process
+    orders = []
+    for slow in ("spool-0", "spool-1"):
+        def slowed(index_dir, spool, *args, slow=slow):
+            if slow in spool:
+                time.sleep(0.5)
+            original(index_dir, spool, *args)
+
+        monkeypatch.setattr(indexer, "_index_spool_in_process", slowed)
+        build([source], tmp_path / slow, processes=2)
+        with whoosh_index.open_dir(tmp_path / slow).searcher() as searcher:
+            orders.append([fields["id"] for fields in searcher.all_stored_fields()])
+    assert sorted(orders[0]) == sorted(row["id"] for row in rows)
+    assert orders[0] == orders[1]
+
+
 def test_two_processes_index_everything_once_and_phrases_still_match(tmp_path):
     rows = [{"id": f"a{i}", "title": f"Kebakaran hutan {i}", "content": f"Kebakaran hutan di Riau nomor {i}. " * 3,
              "source": ["kompas", "detik"][i % 2]} for i in range(300)]
