@@ -37,7 +37,9 @@ LIMIT_MB = 20  # posting buffer per indexing process; beyond it a sorted run is 
 # loading it slower, and the posting file twice as large. Whoosh reads blocks with pickle.loads,
 # which takes any protocol; protocol 3 has bytes and, unlike 4, no framing header per block.
 BLOCK_PROTOCOL = 3
-RUN_CHUNK = 200  # term groups per pickle in a spilled run (larger chunks cost more in garbage collection)
+# Term groups per pickle in a spilled run: larger chunks cost more in garbage collection, and while
+# runs are merged each holds one chunk in memory (bounded by the run sizes).
+RUN_CHUNK = 200
 
 
 class FieldLengths:
@@ -372,8 +374,6 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
 
     codec = fieldwriter._codec
     blocklimit, compression = codec._blocklimit, codec._compression
-    if codec._inlinelimit > 1:  # inlined postings need W3TermInfo.set_inline, missing in 2.7.5
-        raise ValueError("write_postings does not inline postings: use a codec with inlinelimit=1")
     postfile, tindex, fieldmap = fieldwriter._postfile, fieldwriter._tindex, fieldwriter._fieldmap
     pack_terminfo = W3TermInfo._struct.pack
     if not all(isinstance(bucket, PackedBucket) for bucket in tindex.buckets):
@@ -427,7 +427,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
                     max_length = max(present) if present else 0
                 else:
                     min_length, max_length = None, 0
-                # The block: delta-encoded ids, minified weights and values, pickled (protocol 2).
+                # The block: delta-encoded ids, minified weights and values, pickled (BLOCK_PROTOCOL).
                 deltas = [ids[0]]
                 deltas += [b - a for a, b in zip(ids, ids[1:])]
                 if all(w == 1.0 for w in weights):
@@ -487,8 +487,8 @@ def writer_args() -> dict:
     Separate segment files (no compound copy at the end); a bounded posting buffer; posting blocks
     left uncompressed: most terms are rare, and zlib's set-up cost per tiny block was a tenth of the
     build while saving little space (blocks say whether they are compressed, so any reader copes).
-    (Inlining short posting lists would save more, but W3Codec's inline path is broken in
-    whoosh-reloaded 2.7.5: no W3TermInfo.set_inline.)
+    (write_postings inlines terms of one posting itself, whatever the codec's inlinelimit: W3Codec's
+    own inline path is broken in whoosh-reloaded 2.7.5.)
     """
     from whoosh.codec.whoosh3 import W3Codec
 
