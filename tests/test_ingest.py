@@ -472,3 +472,44 @@ def test_html_byline_time_completes_a_date_without_one(tmp_path):
     article = to_article(record.fields)
     assert article.date.isoformat() == "2017-03-02T10:15:00+07:00"
     assert "Kamis" not in article.content
+
+
+def test_a_cut_json_item_is_never_taken_for_a_broken_one():
+    """The array reader reads on when an item runs past the text read so far, and only then."""
+    from search.ingest.json_reader import _broken
+
+    item = json.dumps({"id": 12345, "judul": "Banjir \u201cBekasi\u201d é\n\t\\", "skor": -1.5e-3, "ok": True,
+                       "tidak": False, "kosong": None, "tag": ["a", {"b": [1, 2.25, "c\u00e9"]}], "isi": BODY})
+    for text in (item, json.dumps(json.loads(item), ensure_ascii=False)):
+        for end in range(1, len(text)):
+            try:
+                json.JSONDecoder().raw_decode(text[:end])
+            except json.JSONDecodeError as exc:
+                assert not _broken(exc, text[:end]), (end, exc)
+
+
+def test_a_broken_item_early_in_a_huge_array_is_rejected_without_reading_on(tmp_path, monkeypatch):
+    from search.ingest import json_reader
+
+    monkeypatch.setattr(json_reader, "_CHUNK_CHARS", 4096)
+    path = tmp_path / "besar.json"
+    good = json.dumps({"content": BODY})
+    path.write_text("[" + good + ', {"content": "a" "b"}, ' + ", ".join([good] * 3000) + "]", encoding="utf-8")
+    chunks = []
+    original = json_reader._text_chunks
+    monkeypatch.setattr(json_reader, "_text_chunks", lambda *args: (chunks.append(1) or chunk for chunk in original(*args)))
+    items = read_all(path)
+    assert len(records(items)) == 1 and "malformed JSON in array item 2" in items[-1].reason
+    assert len(chunks) <= 2  # the file is ~1,000 chunks long
+
+
+def test_an_array_item_that_never_ends_is_rejected_at_the_item_size_limit(tmp_path, monkeypatch):
+    from search.ingest import json_reader
+
+    monkeypatch.setattr(json_reader, "_CHUNK_CHARS", 1000)
+    monkeypatch.setattr(json_reader, "_MAX_ITEM_CHARS", 5000)
+    path = tmp_path / "x.json"
+    path.write_text('[{"content": "a"}, {"content": "' + "kata " * 100_000 + '"}]', encoding="utf-8")
+    items = read_all(path)
+    assert len(records(items)) == 1
+    assert "array item 2 is longer than 5,000 characters or never ends" in items[-1].reason

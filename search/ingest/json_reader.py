@@ -13,6 +13,18 @@ from search.ingest.records import RawRecord, Rejection, preview
 Item = RawRecord | Rejection
 _CHUNK_CHARS = 1 << 20
 _WHITESPACE = " \t\r\n"
+_MAX_ITEM_CHARS = 64 << 20  # one array item at most: far beyond any article, and a bound on memory
+_CUT_MARGIN = 16  # a decode error this close to the end of the text read may be an item cut there
+
+
+def _broken(exc: json.JSONDecodeError, text: str) -> bool:
+    """Return whether a decode error shows an item is malformed, not merely cut by the chunk read so far.
+
+    The prefix of a valid item fails only at its end (within an escape's or a word's length of it),
+    or as a string not yet closed; an error further back is in the text itself, and reading on
+    (to the end of a possibly huge file) cannot mend it.
+    """
+    return not exc.msg.startswith("Unterminated string") and exc.pos < len(text) - _CUT_MARGIN
 
 
 def read_jsonl(path: Path) -> Iterator[Item]:
@@ -99,11 +111,13 @@ def read_json_array(path: Path) -> Iterator[Item]:
                         try:
                             item, end = decoder.raw_decode(buffer, pos)
                         except json.JSONDecodeError as exc:
-                            if not eof and fill():
+                            too_long = len(buffer) - pos > _MAX_ITEM_CHARS
+                            if not eof and not too_long and not _broken(exc, buffer) and fill():
                                 continue  # the item runs past the chunk read so far
-                            yield Rejection(origin, f"malformed JSON in array item {number}: {exc.msg}; the items "
-                                            "before it were read, fix the file to read the rest",
-                                            preview(buffer[pos: pos + 200]))
+                            problem = (f"array item {number} is longer than {_MAX_ITEM_CHARS:,} characters or never "
+                                       "ends" if too_long else f"malformed JSON in array item {number}: {exc.msg}")
+                            yield Rejection(origin, f"{problem}; the items before it were read, fix the file to read "
+                                            "the rest", preview(buffer[pos: pos + 200]))
                             return
                         if end == len(buffer) and not eof and fill():
                             continue  # a number or word cut by the chunk boundary: decode it whole
