@@ -142,6 +142,7 @@ def test_published_text_is_otherwise_kept():
     ("  Banjir\n merendam   Bekasi ", "Banjir merendam Bekasi"),
     ("Kim Jong-un - - Inspeksi", "Kim Jong-un - Inspeksi"),
     ("", ""),
+    ("Banjir\u2028Bekasi\x85hari\u1680ini\x1cpagi\u3000\u00a0", "Banjir Bekasi hari ini pagi"),
 ])
 def test_clean_title(raw, title):
     assert clean_title(raw) == title

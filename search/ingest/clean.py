@@ -22,7 +22,6 @@ _MOJIBAKE = re.compile(
 )
 _C1_CONTROLS = re.compile("[\u0080-\u009f]")
 _MOJIBAKE_START = re.compile("[\u00c2-\u00f4]" + _CONTINUATION)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 # Tokenised text (IndoSum) writes a dash as "- -": "CNN Indonesia - - Ramen" -> "CNN Indonesia - Ramen".
 _DASHES = re.compile(r"(?:(?<=\s)|^)-(?:\s+-)+(?=\s|$)")
@@ -278,9 +277,13 @@ def _redecode(match: re.Match) -> str:
 
 
 def clean_title(title: str) -> str:
-    """Return a one-line title with normalised spacing and dashes."""
-    title = compose_accents(repair_mojibake(title))
-    title = _SPACES.sub(" ", _INVISIBLE.sub("", title.replace("\r", " ").replace("\n", " "))).strip()
+    """Return a one-line title with normalised spacing and dashes.
+
+    Every Unicode space and line break (U+2028, NEL, the information separators...) becomes one
+    space, as ids and content hashes already treat them. Split hyphenated words are not rejoined
+    as in the body: that would change the id of an article identified by its text.
+    """
+    title = " ".join(_INVISIBLE.sub("", compose_accents(repair_mojibake(title))).split())
     return _DASHES.sub("-", title) if "-" in title else title
 
 
