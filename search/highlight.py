@@ -237,7 +237,11 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     return html.escape(text[:end])
 
 
-_ENDS = (". ", "! ", "? ", '." ', ".” ", ".\n", "\n")  # what ends a sentence, found with str.find (C speed)
+# What ends a sentence, found with str.find (C speed): an end mark, any closing quote or bracket,
+# then a space or line break (as _SENTENCE_END), or a line break alone. A sentence keeps its mark
+# and closers: '“Kami pergi!” kata dia.' is not cut before its closing quote.
+_ENDS = tuple(mark + closer + space for mark in ".!?" for closer in ("", '"', "”", "’", "'", ")")
+              for space in (" ", "\n")) + ("\n",)
 
 
 def _sentence_at(text: str, at: int) -> tuple[int, int]:
@@ -254,7 +258,7 @@ def _sentence_at(text: str, at: int) -> tuple[int, int]:
     for end_mark in _ENDS:
         found = text.find(end_mark, at, end)
         if found >= 0:
-            end = found + (0 if end_mark[0] == "\n" else 1)  # keep the full stop, drop the newline
+            end = found + len(end_mark) - 1  # keep the mark and closers, drop the space or newline
     return start, end
 
 

@@ -1,4 +1,5 @@
 """Snippets: inflected and phrase matches marked in the original words, escaped, from anywhere in the text."""
+import html
 import re
 
 import pytest
@@ -102,3 +103,14 @@ def test_phrase_positions_agree_with_the_analyzer(text):
 def test_accented_words_are_marked_for_a_query_typed_without_accents():
     text = "Pelatih José Mourinho membuka kafé di São Paulo bersama “teman” lamanya."
     assert marked(mark(text, spec(*analyze("jose kafe sao")))) == ["José", "kafé", "São"]
+
+
+@pytest.mark.parametrize("ending", ['!"', "?”", ".”", ".)", "!’"])
+def test_a_sentence_keeps_its_closing_quote(ending):
+    text = f"Cuaca cerah di pagi hari. Warga berteriak banjir datang{ending} Lalu mereka mengungsi ke masjid."
+    from search.highlight import _sentence_at
+
+    start, end = _sentence_at(text, text.index("banjir"))
+    assert text[start:end] == f"Warga berteriak banjir datang{ending}"
+    result = html.unescape(re.sub(r"</?mark>", "", snippet(text, spec("banjir"))))
+    assert result.startswith(f"Warga berteriak banjir datang{ending}")
