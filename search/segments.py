@@ -87,7 +87,7 @@ class TermGroupedPool(writing.PostingPool):
     """A posting buffer that groups postings by term as they arrive.
 
     Whoosh's pool keeps one tuple per posting and sorts all of them; grouping means only the
-    distinct terms are sorted, and a spilled run is one pickle per term instead of per posting.
+    distinct terms are sorted, and a spilled run holds whole term groups (RUN_CHUNK per pickle).
     A writer hands out document numbers in increasing order, so each group stays sorted by
     document as it grows, and runs spilled later hold later documents.
     """
@@ -141,7 +141,8 @@ class TermGroupedPool(writing.PostingPool):
                 size += 150 + len(key[1])
             elif group[-1][0] > docnum:
                 group.sort(key=itemgetter(0))
-            group.append((docnum, weights[count] if count < len(weights) else count * boost * fieldboost, value))
+            weight = weights[count] if count < len(weights) else count * boost * fieldboost
+            group.append((docnum, weight, value))
             size += 75
         self.fieldnames.add(fieldname)
         self.currentsize += size
@@ -150,8 +151,7 @@ class TermGroupedPool(writing.PostingPool):
         return length
 
     def save(self):
-        # A run is written as pickled lists of RUN_CHUNK groups: one pickle per term cost more than
-        # the sorting it saves (a pickler is set up per dump call).
+        # RUN_CHUNK groups per pickle: a pickle per group set up a pickler for every term.
         if self.groups:
             path, f = self._new_run()
             try:
@@ -280,7 +280,8 @@ class BuildWriter(writing.SegmentWriter):
                         if field.scorable:
                             length = counted
                     elif way == "whole":
-                        pool.add((fieldname, value.encode("utf-8"), docnum, field.format.field_boost * fieldboost, b""))
+                        weight = field.format.field_boost * fieldboost
+                        pool.add((fieldname, value.encode("utf-8"), docnum, weight, b""))
                         if field.scorable:
                             length = 1
                     elif way == "words":
@@ -405,9 +406,10 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             length = doc_lengths[docnum] if doc_lengths is not None else 0
             length_byte = length_bytes.get(length)
             if length_byte is None:
-                length_byte = length_bytes[length] = length_to_byte(length)  # length_to_byte(0) is length_to_byte(None)
-            row_value = (pack_terminfo(True, weight32, 1, length_byte, length_byte, weight if weight > 0 else 0,
-                                       docnum, docnum)
+                # (length_to_byte(0) is length_to_byte(None), which Whoosh writes for no length)
+                length_byte = length_bytes[length] = length_to_byte(length)
+            max_weight = weight if weight > 0 else 0
+            row_value = (pack_terminfo(True, weight32, 1, length_byte, length_byte, max_weight, docnum, docnum)
                          + dumps(((docnum,), (weight32,), (value,)), BLOCK_PROTOCOL))
         else:
             parts = [WHOOSH3_HEADER_MAGIC]
