@@ -2,18 +2,20 @@
 
 The same wire story published by two outlets, or an article re-published with small edits, shares
 most of its 5-word shingles. A MinHash signature estimates that share (the Jaccard similarity of
-the shingle sets); its LSH band keys are stored in the index's `signature` field, so a new article
-finds its candidates with one term lookup per band, and candidates are confirmed by their
-estimated similarity before an article joins their cluster. Tuned on the development corpus:
+the shingle sets); its LSH band keys are kept per build (ClusterTable) and beside the index
+(BandTable), so a new article finds its candidates with one lookup per band, and candidates are
+confirmed by their estimated similarity before an article joins their cluster. Tuned on the development corpus:
 pairs at or above 0.7 were the same story retold (one outlet's follow-ups, wire copies); below
 0.5 they were different stories of the same beat sharing boilerplate.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterable
 
 import numpy as np
 
@@ -44,22 +46,20 @@ class Signature:
 
     values: np.ndarray
 
-    def band_keys(self) -> list[str]:
-        """Return the LSH band keys, one per band, as index terms ("3-9f1c2a7be04d5a11")."""
-        return self._band_keys
-
-    @cached_property
-    def _band_keys(self) -> list[str]:
-        return [f"{band}-{digest:016x}" for band, digest in enumerate(self.band_digests)]
-
     @cached_property
     def band_digests(self) -> list[int]:
-        """The 64-bit hash of each band's rows (the number in its band key)."""
+        """The 64-bit hash of each band's rows."""
         digests = []
         for band in range(BANDS):
             rows = self.values[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].tobytes()
             digests.append(zlib.crc32(rows, band * 7919) << 32 | zlib.adler32(rows))
         return digests
+
+    @cached_property
+    def band_keys(self) -> list[int]:
+        """The band digests as SQLite integers (signed 64-bit), band number mixed in: the keys
+        under which the build's ClusterTable and the index's BandTable find candidates."""
+        return [(digest ^ (band << 56)) - (1 << 63) for band, digest in enumerate(self.band_digests)]
 
     def similarity(self, other: "Signature") -> float:
         """Return the estimated Jaccard similarity of the two texts' shingle sets."""
@@ -177,11 +177,6 @@ class ClusterTable:
     def __len__(self) -> int:
         return self._count
 
-    @staticmethod
-    def _keys(sig: Signature) -> list[int]:
-        """Return the band keys as SQLite integers (signed 64-bit), band number mixed in."""
-        return [(digest ^ (band << 56)) - (1 << 63) for band, digest in enumerate(sig.band_digests)]
-
     def _maybe_seen(self, keys: list[int]) -> list[int]:
         """Return the keys the bit table says may have been added (it has false positives only)."""
         # The bit comes from a key's high half (CRC-32 of the band: well mixed); the low half is
@@ -190,7 +185,7 @@ class ClusterTable:
 
     def find(self, sig: Signature) -> tuple[str, float] | None:
         """Return (cluster key, similarity) of the most similar article seen, if similar enough."""
-        keys = self._keys(sig)
+        keys = sig.band_keys
         maybe = self._maybe_seen(keys)
         if not maybe:
             return None
@@ -214,7 +209,7 @@ class ClusterTable:
     def add(self, sig: Signature, cluster: str) -> None:
         """Remember an article's signature under its cluster key (the first article keeps a band)."""
         member = self._count
-        keys = self._keys(sig)
+        keys = sig.band_keys
         self._waiting_members.append((member, cluster, sig.values.astype(np.uint32).tobytes()))
         self._waiting_bands += [(key, member) for key in keys]
         for key in keys:
@@ -243,3 +238,125 @@ def temporary_database(cache_kb: int) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     return db
+
+
+class BandTable:
+    """Band keys -> ids of an index's articles, kept in an SQLite file beside the index.
+
+    A build looks up the near-duplicate candidates of a new article here rather than in the index:
+    the BANDS keys of every article, as index terms, were a third of a segment's terms and about a
+    sixth of indexing time. One row per article, one indexed column per band.
+
+    The table is stamped with the index generation it describes. A build that finds another stamp
+    (a crash between the two commits, a table deleted or copied from elsewhere) fills a new table
+    from the index. Rows of articles since deleted or updated stay until the next full fill: every
+    candidate is checked against the index, so a stale row costs a lookup, never a wrong cluster.
+    A new table (a new index, a rebuild, a fill) is written to a side file that replace() puts in
+    place after the index commit, so the table in place always describes a committed index.
+    """
+
+    FLUSH_ROWS = 2000
+    CACHE_KB = 8 * 1024
+    _COLUMNS = ", ".join(f"band{band} INTEGER NOT NULL" for band in range(BANDS))
+
+    def __init__(self, path: str, fresh: bool):
+        self.path, self.fresh = path, fresh
+        self._target = path + ".new" if fresh else path
+        if fresh:
+            for leftover in (self._target, self._target + "-journal"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+        elif not os.path.exists(path):
+            raise sqlite3.OperationalError(f"no band table at {path}")
+        self._db = sqlite3.connect(self._target, check_same_thread=False)
+        self._db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
+        self._db.execute("PRAGMA synchronous = OFF")  # a damaged table is filled again, see generation()
+        if fresh:
+            self._db.execute("PRAGMA journal_mode = OFF")  # a side file: installed only once complete
+            self._db.executescript(f"""
+                CREATE TABLE bands (id TEXT NOT NULL, {self._COLUMNS});
+                CREATE TABLE stamp (generation INTEGER NOT NULL);
+            """)
+        # This build's rows are not candidates for its own articles: those are found in the build's
+        # own ClusterTable, and checking them against the index would only find older versions.
+        self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+        self._waiting: list[tuple] = []
+        self._find_sql = [f"SELECT id FROM bands WHERE band{band} = ? AND rowid <= ? LIMIT ?" for band in range(BANDS)]
+
+    def generation(self) -> int | None:
+        """Return the index generation the table describes (None: none recorded)."""
+        row = self._db.execute("SELECT MAX(generation) FROM stamp").fetchone()
+        return row[0] if row else None
+
+    def add(self, article_id: str, sig: Signature) -> None:
+        """Record an article's band keys (visible to lookups of later builds)."""
+        self._waiting.append((article_id, *sig.band_keys))
+        if len(self._waiting) >= self.FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._waiting:
+            marks = ", ".join("?" * (BANDS + 1))
+            self._db.executemany(f"INSERT INTO bands VALUES ({marks})", self._waiting)
+            self._waiting.clear()
+
+    def candidates(self, sig: Signature, per_band: int) -> list[str]:
+        """Return the ids of earlier builds' articles sharing a band with sig, at most per_band a band.
+
+        A band shared by very many articles is boilerplate, not a story: it is only sampled.
+        """
+        ids: dict[str, None] = {}
+        for band, key in enumerate(sig.band_keys):
+            for (article_id,) in self._db.execute(self._find_sql[band], (key, self._last_indexed_row, per_band)):
+                ids[article_id] = None
+        return list(ids)
+
+    def fill(self, articles: Iterable[tuple[str, Signature]]) -> None:
+        """Add the rows of articles already in the index (a new table for an existing index)."""
+        for article_id, sig in articles:
+            self.add(article_id, sig)
+        self._flush()
+        self._make_indexes()
+        self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+
+    def _make_indexes(self) -> None:
+        for band in range(BANDS):  # made after a new table's rows are in: far faster than row by row
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS bands_by_band{band} ON bands (band{band})")
+
+    def commit(self, generation: int) -> None:
+        """Write the rows waiting and stamp the table as describing index generation `generation`."""
+        self._flush()
+        self._make_indexes()
+        self._db.execute("DELETE FROM stamp")
+        self._db.execute("INSERT INTO stamp VALUES (?)", (generation,))
+        self._db.commit()
+
+    def replace(self) -> None:
+        """Put a new table in place of the old one (after the index commit it describes)."""
+        self._db.close()
+        if self.fresh:
+            os.replace(self._target, self.path)
+            self.fresh = False
+
+    def close(self) -> None:
+        """Close the table; a new one not put in place is thrown away, and uncommitted rows with it."""
+        self._db.close()
+        if self.fresh and os.path.exists(self._target):
+            os.remove(self._target)
+
+    @staticmethod
+    def restamp(path: str, old: int, new: int) -> None:
+        """Mark the table at path as describing generation `new`, if it described `old` (after a
+        commit that only deleted articles: their rows are stale, which lookups allow)."""
+        if not os.path.exists(path):
+            return
+        try:
+            db = sqlite3.connect(path)
+            try:
+                if db.execute("SELECT MAX(generation) FROM stamp").fetchone()[0] == old:
+                    db.execute("UPDATE stamp SET generation = ?", (new,))
+                    db.commit()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass  # the next build finds the stamp wrong and fills the table again

@@ -6,12 +6,14 @@ A build runs in two passes so that it can use both cores and still learn from th
    Each Article is classified against the index and against the records read earlier in this run:
    new, changed (same id, other text: updated), unchanged (same id, same text), or exact duplicate
    (same text as another id: skipped). New and changed articles get a near-duplicate cluster key
-   (search.dedupe) and are spooled to temporary files, one per indexing process; their text goes
-   to a helper process that counts capitalisation (to learn names) and stems words ahead.
+   (search.dedupe; their band keys go to the index's band table) and are spooled to temporary
+   files, one per indexing process; their text goes to a helper process that counts
+   capitalisation (to learn names) and stems words ahead.
 2. Index: with the learned names in effect, each process turns its spool into Whoosh segments
    (a new one every SEGMENT_DOCS articles). The parent holds the index lock throughout, deletes
    the old versions of changed articles, and commits all new segments in one table-of-contents
-   write, so a crash or Ctrl-C at any point leaves the last committed index as it was.
+   write (the band table just before, stamped with that commit), so a crash or Ctrl-C at any
+   point leaves the last committed index as it was.
 
 Memory stays the same however large the input: what pass 1 remembers of this run's articles is in
 a temporary SQLite database, the name counter and stem caches have fixed limits, and a segment
@@ -33,6 +35,7 @@ import os
 import pickle
 import queue
 import shutil
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -40,7 +43,6 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import timezone
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -58,6 +60,7 @@ from search.schema import SCHEMA_VERSION, build_schema
 META_FILE = "warta.json"       # {"schema_version": N}: Index.open refuses other versions
 NAMES_FILE = "names.json"      # capitalisation counts of every article indexed (learned names)
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
+BANDS_FILE = "bands.sqlite"    # near-duplicate band keys of the indexed articles (dedupe.BandTable)
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
 PARALLEL_MIN_DOCS = 2000       # below this, a second process costs more than it saves
 SEGMENT_DOCS = 20_000          # articles per new segment at most (bounded memory, see _index_spool)
@@ -177,7 +180,7 @@ def _lock(ix, index_dir: Path, wait: float, **writer_args):
 # --- The Whoosh document of an article ----------------------------------------------------------
 
 
-def article_fields(article: Article, cluster: str, band_keys: list[str], content_hash: str | None = None) -> dict:
+def article_fields(article: Article, cluster: str, content_hash: str | None = None) -> dict:
     """Return the Whoosh document of an article."""
     doc = {
         "id": article.id,
@@ -188,8 +191,6 @@ def article_fields(article: Article, cluster: str, band_keys: list[str], content
     }
     if article.url:
         doc["url"] = article.url
-    if band_keys:
-        doc["signature"] = " ".join(band_keys)
     if article.source:
         doc["source"] = article.source
     if article.category:
@@ -219,9 +220,10 @@ class _Classifier:
     FILTER_BITS = 1 << 23  # per bit table (1 MB): ids, content hashes
     FLUSH_ROWS = 2000      # rows written to SQLite at a time
 
-    def __init__(self, searcher, rebuild: bool):
+    def __init__(self, searcher, rebuild: bool, bands: dedupe.BandTable):
         # With --rebuild the old articles are about to go: compare against this run only.
         self.searcher = None if rebuild or searcher.doc_count() == 0 else searcher
+        self.bands = bands  # the index's articles' band keys: near-duplicate candidates
         self.db = dedupe.temporary_database(PASS1_CACHE_KB)
         self.db.executescript("""
             CREATE TABLE run_articles (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, spool INTEGER NOT NULL,
@@ -303,17 +305,13 @@ class _Classifier:
         return (found[0], True) if found else (article.id, False)
 
     def _indexed_cluster(self, article_id: str, sig: dedupe.Signature) -> tuple[str, float] | None:
-        reader = self.searcher.reader()
-        candidates: set[int] = set()
-        for key in sig.band_keys():
-            if ("signature", key) in reader:
-                # A band shared by very many articles is boilerplate, not a story: sample it.
-                candidates.update(islice(reader.postings("signature", key).all_ids(), MAX_CANDIDATES_PER_BAND))
         best = None
-        for docnum in candidates:
-            stored = reader.stored_fields(docnum)
-            if stored.get("id") == article_id:
+        for other_id in self.bands.candidates(sig, MAX_CANDIDATES_PER_BAND):
+            if other_id == article_id:
                 continue  # the old version of the article being updated
+            stored = self.searcher.document(id=other_id)
+            if stored is None:
+                continue  # deleted since its row was written
             other = dedupe.signature(dedupe.dedupe_text(stored.get("title", ""), stored.get("content", "")))
             if other is None:
                 continue
@@ -321,6 +319,34 @@ class _Classifier:
             if similarity >= dedupe.THRESHOLD and (best is None or similarity > best[1]):
                 best = (stored.get("cluster") or stored["id"], similarity)
         return best
+
+
+def _band_table(index_dir: Path, searcher, rebuild: bool, generation: int) -> dedupe.BandTable:
+    """Return the band table this build reads and adds to: the index's own when it describes the
+    index as committed (generation), else a new one, filled from the index when that has articles."""
+    path = str(index_dir / BANDS_FILE)
+    if rebuild or searcher.doc_count() == 0:
+        return dedupe.BandTable(path, fresh=True)
+    table = None
+    try:
+        table = dedupe.BandTable(path, fresh=False)
+        if table.generation() == generation:
+            return table
+    except sqlite3.Error:  # missing or damaged: made again below
+        pass
+    if table is not None:
+        table.close()
+    table = dedupe.BandTable(path, fresh=True)
+    table.fill(_indexed_signatures(searcher))
+    return table
+
+
+def _indexed_signatures(searcher) -> Iterable[tuple[str, dedupe.Signature]]:
+    """Yield (id, signature) of every article in the index that is long enough to have one."""
+    for stored in searcher.reader().all_stored_fields():
+        sig = dedupe.signature(dedupe.dedupe_text(stored.get("title", ""), stored.get("content", "")))
+        if sig is not None:
+            yield stored["id"], sig
 
 
 class _Spools:
@@ -436,8 +462,8 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools, summar
     summary.near_duplicates += joined
     if sig is not None:
         classifier.clusters.add(sig, cluster)
-    band_keys = sig.band_keys() if sig is not None else []
-    spool, seq = spools.add(article_fields(article, cluster, band_keys, content_hash))
+        classifier.bands.add(article.id, sig)
+    spool, seq = spools.add(article_fields(article, cluster, content_hash))
     classifier.remember(article.id, content_hash, spool, seq)
     return True
 
@@ -571,7 +597,7 @@ def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -
     """Index one spool into new segments of at most SEGMENT_DOCS articles each; return the segments.
 
     A segment writer keeps a few numbers per distinct term until the segment is written, and most
-    articles bring unique terms (id, content hash, cluster, signature bands): starting a new
+    articles bring unique terms (id, content hash, cluster): starting a new
     segment every SEGMENT_DOCS articles keeps an indexing process's memory the same however large
     the input. The temp folder (INDEX/MAIN.tmp) is shared with the parent and the other process:
     the parent removes it after the commit.
@@ -699,6 +725,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         (index_dir / REJECTS_FILE).unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="warta-build-"))
     bars = _Bars(progress)
+    bands = None
     try:
         names = analysis.CapitalisationCounter()
         with ix.searcher() as searcher:
@@ -707,7 +734,8 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             # Load the stemmer's dictionary once here: every forked process inherits it loaded.
             analysis.stem("pembangunan")
             helper = _TextHelper() if wanted > 1 else None
-            classifier = _Classifier(searcher, rebuild)
+            bands = _band_table(index_dir, searcher, rebuild, writer.generation - 1)
+            classifier = _Classifier(searcher, rebuild, bands)
             try:
                 _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
                 names, terms = helper.results() if helper is not None else (names, analysis.TermsAhead())
@@ -734,12 +762,16 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         else:
             segments = _index_here(ix, spools, bars.indexing)
         summary.processes = len(spools.paths) if parallel else 1
+        bands.commit(writer.generation)  # a table stamped ahead of the index is made again: safe
         _commit(writer, segments, rebuild)
+        bands.replace()
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
         raise
     finally:
+        if bands is not None:
+            bands.close()
         bars.close()
         shutil.rmtree(workdir, ignore_errors=True)
     _write_atomically(index_dir / NAMES_FILE, names.to_json())
@@ -781,6 +813,8 @@ def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT
         for article_id in dict.fromkeys(ids):
             (deleted if writer.delete_by_term("id", article_id) else unknown).append(article_id)
         writer.commit(merge=False)
+        # The deleted articles' band rows stay, which lookups allow: the table still describes the index.
+        dedupe.BandTable.restamp(str(index_dir / BANDS_FILE), writer.generation - 1, writer.generation)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

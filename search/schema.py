@@ -11,7 +11,8 @@ from search.analysis import IndonesianAnalyzer
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be read or queried with.
 # 2: FastPositions posting format, `published` (original ISO date), `signature` LSH bands.
-SCHEMA_VERSION = 2
+# 3: the LSH bands left the index for its band table (search.dedupe.BandTable).
+SCHEMA_VERSION = 3
 
 
 class FastPositions(formats.Positions):
@@ -90,5 +91,4 @@ def build_schema() -> fields.Schema:
         category=fields.ID(stored=True, sortable=True),
         cluster=fields.ID(stored=True, sortable=True),   # near-duplicate group key, for collapse
         content_hash=fields.ID(stored=True),             # exact-duplicate detection
-        signature=fields.KEYWORD(stored=False),          # near-duplicate LSH band keys (search.dedupe)
     )

@@ -15,13 +15,12 @@ import heapq
 import struct
 import zlib
 from array import array
-from collections import Counter
 from hashlib import md5
 from operator import itemgetter
 from pickle import dump, dumps, load
 
 from whoosh import formats, writing
-from whoosh.analysis import IDTokenizer, RegexTokenizer
+from whoosh.analysis import IDTokenizer
 from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_uint
 
@@ -80,7 +79,6 @@ _ONE_POSITION = tuple(_ONE + struct.pack("=I", position) for position in range(4
 _FREQUENCY_WEIGHTS = tuple(float(frequency) for frequency in range(256))
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
 _NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
-_KEYWORDS = r"[^ \t\r\n]+"  # whoosh.analysis.KeywordAnalyzer's tokenizer pattern
 
 
 class TermGroupedPool(writing.PostingPool):
@@ -218,9 +216,8 @@ def _way_of(field) -> str:
     """Return how BuildWriter.add_document makes a field's postings (from a str value).
 
     "positions": article text, through TermGroupedPool.add_positions; "whole": the value is the
-    one term (ID fields: IDTokenizer, Existence format); "words": whitespace-separated keywords
-    counted (KEYWORD fields: the keyword tokenizer, Frequency format); "whoosh": the field's own
-    index(). Anything else about the field (vectors, spelling, other analyzers) means "whoosh".
+    one term (ID fields: IDTokenizer, Existence format); "whoosh": the field's own index().
+    Anything else about the field (vectors, spelling, other analyzers) means "whoosh".
     """
     analyzer = getattr(field, "analyzer", None)
     if field.vector or field.separate_spelling():
@@ -230,9 +227,6 @@ def _way_of(field) -> str:
         return "positions"
     if type(field.format) is formats.Existence and type(analyzer) is IDTokenizer:
         return "whole"
-    if (type(field.format) is formats.Frequency and type(analyzer) is RegexTokenizer and not analyzer.gaps
-            and analyzer.expression.pattern == _KEYWORDS):
-        return "words"
     return "whoosh"
 
 
@@ -250,8 +244,8 @@ class BuildWriter(writing.SegmentWriter):
 
         Whoosh asks each field for a generator of (term bytes, frequency, weight, value), made from
         Token objects, and adds each posting through a method call. Here the positions of article
-        text go straight from analysis.term_positions into the pool, and ID and keyword fields
-        make their few postings directly (see _way_of); other fields take Whoosh's way. Postings
+        text go straight from analysis.term_positions into the pool, and ID fields make their one
+        posting directly (see _way_of); other fields take Whoosh's way. Postings
         come out the same: weight = (frequency * format boost) * field boost, in Whoosh's order.
         """
         self._check_state()
@@ -284,13 +278,6 @@ class BuildWriter(writing.SegmentWriter):
                         pool.add((fieldname, value.encode("utf-8"), docnum, weight, b""))
                         if field.scorable:
                             length = 1
-                    elif way == "words":
-                        boost = field.format.field_boost
-                        for word, freq in Counter(field.analyzer.expression.findall(value)).items():
-                            pool.add((fieldname, word.encode("utf-8"), docnum, float(freq) * boost * fieldboost,
-                                      pack_uint(freq)))
-                            if field.scorable:
-                                length += freq
                     else:
                         scorable = field.scorable
                         for tbytes, freq, weight, vbytes in field.index(value):
@@ -324,8 +311,8 @@ class PackedBucket:
     """One of a term table's 256 hash buckets, as two arrays instead of a list of (hash, offset) tuples.
 
     Whoosh's HashWriter keeps a tuple per term until the segment is closed: ~120 bytes per term,
-    and a segment has a few unique terms per article (id, content hash, cluster, signature bands),
-    so a 50,000-article segment held some 60 MB of them. Packed, a term costs 12 bytes.
+    and a segment has a few unique terms per article (id, content hash, cluster), so a
+    50,000-article segment held some 60 MB of them. Packed, a term costs 12 bytes.
     HashWriter._write_hashes only needs len() and iteration over (hash, offset) pairs.
     """
 

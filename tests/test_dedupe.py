@@ -30,13 +30,14 @@ def edited(text: str, every: int, seed: int = 0) -> str:
 
 def test_signature_is_stable_across_calls_and_processes():
     text = story(1)
-    # Fixed expected prefix: signatures are stored in indexes, so they must never change silently.
+    # Fixed expected prefix: band keys are stored beside indexes, so they must never change silently.
     first = dedupe.signature(text)
-    assert first.band_keys()[:2] == ["0-4239db031aa50431", "1-69a05a43175d034a"]
+    assert first.band_digests[:2] == [0x4239db031aa50431, 0x69a05a43175d034a]
     assert np.array_equal(first.values, dedupe.signature(text).values)
-    assert first.band_keys() == dedupe.signature(text).band_keys()
-    assert len(first.band_keys()) == dedupe.BANDS
-    assert len(set(first.band_keys())) == dedupe.BANDS  # band number is part of the key
+    assert first.band_digests == dedupe.signature(text).band_digests
+    keys = first.band_keys
+    assert len(set(keys)) == len(keys) == dedupe.BANDS  # band number is part of the key
+    assert all(-(1 << 63) <= key < (1 << 63) for key in keys)  # SQLite integers
 
 
 def test_punctuation_and_case_do_not_matter():
@@ -95,7 +96,7 @@ def test_cluster_table_keeps_its_articles_out_of_python_memory():
     signatures = [dedupe.Signature(rng.integers(0, 2**32, dedupe.PERMUTATIONS, dtype=np.uint64).astype(np.uint32))
                   for _ in range(3000)]
     for sig in signatures:
-        sig.band_keys()
+        sig.band_keys
     table = dedupe.ClusterTable()
     tracemalloc.start()
     try:
@@ -108,3 +109,47 @@ def test_cluster_table_keeps_its_articles_out_of_python_memory():
         tracemalloc.stop()
     assert grown < 100 * len(signatures)  # dicts of band keys and signatures took ~1,000 bytes each
     assert table.find(signatures[1234]) == ("cluster-1234", 1.0)
+
+
+def test_band_table_finds_earlier_builds_articles_only(tmp_path):
+    path = str(tmp_path / "bands.sqlite")
+    original, copy, other = (dedupe.signature(t) for t in (story(40), edited(story(40), 50), story(41)))
+    first = dedupe.BandTable(path, fresh=True)
+    first.fill([("a", original), ("b", other)])
+    first.commit(generation=1)
+    first.replace()
+    assert not (tmp_path / "bands.sqlite.new").exists()
+
+    second = dedupe.BandTable(path, fresh=False)
+    try:
+        assert second.generation() == 1
+        assert second.candidates(copy, per_band=5) == ["a"]
+        second.add("c", copy)  # this build's own articles are not candidates for it
+        assert second.candidates(copy, per_band=5) == ["a"]
+        second.commit(generation=2)
+    finally:
+        second.close()
+    third = dedupe.BandTable(path, fresh=False)
+    try:
+        assert third.generation() == 2
+        assert third.candidates(copy, per_band=5) == ["a", "c"]
+        for n in range(5):
+            third.add(f"d{n}", original)
+        third.commit(generation=3)
+    finally:
+        third.close()
+    fourth = dedupe.BandTable(path, fresh=False)
+    try:
+        assert set(fourth.candidates(original, per_band=50)) == {"a", "c", "d0", "d1", "d2", "d3", "d4"}
+        assert fourth.candidates(original, per_band=1) == ["a"]  # a band shared by many is only sampled
+    finally:
+        fourth.close()
+
+
+def test_a_new_band_table_not_put_in_place_is_thrown_away(tmp_path):
+    path = tmp_path / "bands.sqlite"
+    table = dedupe.BandTable(str(path), fresh=True)
+    table.add("a", dedupe.signature(story(42)))
+    table.commit(generation=1)
+    table.close()  # the index commit failed: no replace()
+    assert list(tmp_path.iterdir()) == []

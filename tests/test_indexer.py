@@ -113,11 +113,89 @@ def test_near_duplicates_share_the_cluster_of_the_earliest(tmp_path):
     assert docs["antara-1"]["cluster"] == docs["kompas-1"]["cluster"] == "antara-1"
     assert docs["other"]["cluster"] == "other"
 
-    # A later build finds the cluster through the index's signature field.
+    # A later build finds the cluster through the index's band table.
     later = {"id": "detik-1", "title": "Banjir", "content": WIRE_EDITED.replace("Senin malam", "Senin petang"), "source": "detik"}
     summary = build([write_jsonl(tmp_path / "run2.jsonl", [later])], tmp_path / "index")
     assert summary.near_duplicates == 1
     assert stored(tmp_path / "index")["detik-1"]["cluster"] == "antara-1"
+
+
+def _wire_index(tmp_path: Path) -> Path:
+    """Return an index holding the wire story ("antara-1") and an unrelated one."""
+    rows = [{"id": "antara-1", "title": "Banjir Bekasi", "content": WIRE, "source": "antaranews"},
+            {"id": "other", "title": "Bulu tangkis", "content": OTHER_STORY, "source": "antaranews"}]
+    index_dir = tmp_path / "index"
+    build([write_jsonl(tmp_path / "run1.jsonl", rows)], index_dir)
+    return index_dir
+
+
+def _build_copy(tmp_path: Path, index_dir: Path, article_id: str = "kompas-1"):
+    copy = {"id": article_id, "title": "Ratusan rumah terendam", "content": WIRE_EDITED, "source": "kompas"}
+    return build([write_jsonl(tmp_path / f"{article_id}.jsonl", [copy])], index_dir)
+
+
+def _band_table_generation(index_dir: Path) -> int | None:
+    table = indexer.dedupe.BandTable(str(index_dir / indexer.BANDS_FILE), fresh=False)
+    try:
+        return table.generation()
+    finally:
+        table.close()
+
+
+def test_the_band_table_describes_the_committed_index(tmp_path):
+    index_dir = _wire_index(tmp_path)
+    assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith(indexer.BANDS_FILE)] == [indexer.BANDS_FILE]
+    # A delete leaves the deleted article's row, which lookups allow: the table still describes the index.
+    delete(index_dir, ["other"])
+    assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
+
+
+@pytest.mark.parametrize("damage", ["missing", "stamped ahead", "not a database"])
+def test_a_band_table_that_does_not_describe_the_index_is_made_again(tmp_path, damage, monkeypatch):
+    index_dir = _wire_index(tmp_path)
+    path = index_dir / indexer.BANDS_FILE
+    if damage == "missing":
+        path.unlink()
+    elif damage == "stamped ahead":  # a crash after the table's commit, before the index's
+        indexer.dedupe.BandTable.restamp(str(path), _band_table_generation(index_dir), 99)
+    else:
+        path.write_bytes(b"garbage" * 100)
+    filled = []
+    real = indexer._indexed_signatures
+    monkeypatch.setattr(indexer, "_indexed_signatures", lambda searcher: filled.append(1) or real(searcher))
+
+    summary = _build_copy(tmp_path, index_dir)
+    assert filled == [1]
+    assert summary.near_duplicates == 1 and stored(index_dir)["kompas-1"]["cluster"] == "antara-1"
+    assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
+    _build_copy(tmp_path, index_dir, "detik-1")
+    assert filled == [1]  # the table made again is used as it is
+
+
+def test_a_deleted_article_no_longer_lends_its_cluster(tmp_path):
+    index_dir = _wire_index(tmp_path)
+    delete(index_dir, ["antara-1"])
+    summary = _build_copy(tmp_path, index_dir)
+    assert summary.near_duplicates == 0 and stored(index_dir)["kompas-1"]["cluster"] == "kompas-1"
+
+
+def test_a_failed_rebuild_leaves_the_band_table_as_it_was(tmp_path, monkeypatch):
+    index_dir = _wire_index(tmp_path)
+    before = (index_dir / indexer.BANDS_FILE).read_bytes()
+
+    def broken_commit(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(indexer, "_commit", broken_commit)
+    with pytest.raises(OSError):
+        build([write_jsonl(tmp_path / "again.jsonl", [{"id": "solo", "title": "Judul", "content": OTHER_STORY}])],
+              index_dir, rebuild=True)
+    monkeypatch.undo()
+    assert (index_dir / indexer.BANDS_FILE).read_bytes() == before
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith(indexer.BANDS_FILE)] == [indexer.BANDS_FILE]
+    summary = _build_copy(tmp_path, index_dir)
+    assert summary.near_duplicates == 1 and stored(index_dir)["kompas-1"]["cluster"] == "antara-1"
 
 
 def test_delete_removes_and_reports_unknown_ids(built_index, runner):
@@ -346,12 +424,14 @@ def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path, monkey
     # Rows wait in memory in batches of at most FLUSH_ROWS: smaller batches than the articles measured.
     monkeypatch.setattr(indexer._Classifier, "FLUSH_ROWS", 100)
     monkeypatch.setattr(dedupe.ClusterTable, "FLUSH_ROWS", 100)
+    monkeypatch.setattr(dedupe.BandTable, "FLUSH_ROWS", 100)
 
     words = WIRE.split() + OTHER_STORY.split()
     rng = random.Random(5)
     articles = [to_article({"id": f"n{i}", "title": f"Berita {i}", "content": " ".join(rng.choices(words, k=80))})
                 for i in range(1300)]
-    classifier = indexer._Classifier(None, rebuild=True)
+    bands = dedupe.BandTable(str(tmp_path / "bands.sqlite"), fresh=True)
+    classifier = indexer._Classifier(None, rebuild=True, bands=bands)
     spools = indexer._Spools(tmp_path, 2)
     summary = indexer.BuildSummary()
     try:
@@ -370,6 +450,7 @@ def test_pass_one_keeps_this_runs_articles_out_of_python_memory(tmp_path, monkey
         assert not indexer._classify(copy, classifier, spools, summary)
     finally:
         classifier.close()
+        bands.close()
         spools.close()
     assert grown < 150 * 1000  # dicts of ids, hashes and signatures took ~1,800 bytes per article
     assert (summary.indexed, summary.updated, summary.duplicates) == (1300, 1, 1)

@@ -29,9 +29,7 @@ def documents(count: int) -> list[dict]:
                "date": datetime(2017, 1 + n % 12, 1 + n % 28), "year": "2017", "month": "2017-01"}
         if n % 10 == 4:
             doc["_title_boost"] = 2.5  # a per-document field boost multiplies the posting weights
-            doc["_source_boost"] = doc["_signature_boost"] = 1.5
-        if n % 3:
-            doc["signature"] = f"0-{n % 5:016x} 1-{n:016x}" + (f" 0-{n % 5:016x}" if n % 4 == 1 else "")
+            doc["_source_boost"] = doc["_cluster_boost"] = 1.5
         docs.append(doc)
     return docs
 
@@ -117,7 +115,7 @@ def test_index_written_fast_reads_back_like_whooshs(tmp_path):
             reader = searcher.reader()
             terms = {}
             for fieldname, text in reader.all_terms():
-                if fieldname in ("content", "title", "signature", "source"):
+                if fieldname in ("content", "title", "cluster", "source"):
                     terms[fieldname, text] = _items(reader, fieldname, text)
             query = QueryParser("content", ix.schema).parse('"harga beras" OR banjir')
             hits = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(query, limit=None)]
@@ -157,7 +155,7 @@ def test_every_field_of_the_schema_takes_a_fast_way(tmp_path):
         indexed = {name: way for name, way in writer._ways.items() if ix.schema[name].indexed}
     finally:
         writer.cancel()
-    assert indexed["content"] == indexed["title"] == "positions" and indexed["signature"] == "words"
+    assert indexed["content"] == indexed["title"] == "positions"
     assert {indexed[name] for name in ("id", "content_hash", "cluster", "source", "category", "year", "month")} == {"whole"}
 
 
