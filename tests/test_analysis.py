@@ -314,6 +314,31 @@ def test_primed_roots_never_override_learned_names_in_any_form():
         analysis.use_learned_names([])
 
 
+def test_terms_ahead_are_each_words_own_term_in_first_seen_order():
+    """TermsAhead over texts with repeated words holds what working out each word alone gives.
+
+    The order matters: prime_term_cache stops at the cache's room, keeping the words seen first.
+    """
+    texts = ["Kinerjanya baik, kinerjanya BAIK dan Kinerjanya se-Asia di-update yang",
+             "baik yang bermain, Bermain se-Asia lagi kinerjanya"]
+    ahead = analysis.TermsAhead()
+    for text in texts:
+        ahead.add_text(text)
+    expected, looked_up = {}, {}
+    for surface in analysis.TOKEN_PATTERN.findall(" ".join(texts)):  # one word at a time
+        word = analysis.normalise(surface)
+        if surface not in expected:
+            expected[surface] = None if word in stop_words() else explain(word)[0]
+        if expected[surface] is not None:
+            words = []
+            explain(word, words)
+            if words != [word]:
+                looked_up[word] = tuple(words)
+    assert list(ahead.terms.items()) == list(expected.items())
+    assert ahead.looked_up == looked_up and looked_up["kinerjanya"] == ("kinerjanya", "kinerja")
+    assert len(ahead) == 11 and ahead.terms["Kinerjanya"] == ahead.terms["kinerjanya"] == "kinerja"
+
+
 _CAPITALISED = st.sampled_from(["Bekasi", "PBB", "Jong-un", "Kota", "O'Neil", "Wali", "Presiden", "ÉCOLE", "Rp", "Über"])
 _OTHER = st.sampled_from(["banjir", "di", "anak-anak", "warga", "ke-2", "jum'at", "10", "dan", "é", "über", "-", "'"])
 
