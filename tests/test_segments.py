@@ -164,3 +164,15 @@ def test_the_fast_term_hash_is_whooshs():
 
     keys = [b"", b"\x00\x01banjir", "jalan tol".encode(), bytes(range(256))] + [random.Random(n).randbytes(n % 40) for n in range(200)]
     assert [segments._md5_hash(key) for key in keys] == [md5_hash(key) for key in keys]
+
+
+def test_a_text_term_added_both_ways_is_one_group_in_document_order():
+    from whoosh.filedb.filestore import RamStorage
+
+    pool = segments.TermGroupedPool(RamStorage(), None)
+    pool.add_positions("content", 3, {"banjir": [0, 4], "bekasi": [1]}, 1.0)
+    pool.add(("content", "banjir".encode(), 1, 1.0, b"x"))  # a value Whoosh indexed its own way
+    pool.add_positions("content", 5, {"banjir": [2]}, 1.0)
+    groups = list(pool.iter_groups())
+    assert [key for key, _ in groups] == [("content", b"banjir"), ("content", b"bekasi")]
+    assert [posting[0] for posting in groups[0][1]] == [1, 3, 5]
