@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -38,6 +39,16 @@ def test_question_words_are_stop_words(word):
 
 def test_content_words_on_sastrawis_stop_list_stay_searchable():
     assert analyze("kasus korupsi di ibu kota") == ["kasus", "korupsi", "ibu", "kota"]
+
+
+_BACKTRACKING_TOKENS = re.compile(r"\w+(?:[-‐'’]\w+)*")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab1_é- ‐'’.\n") + ["\u0301", "ﷺ"]), max_size=40) | st.text(max_size=40))
+def test_the_possessive_token_pattern_finds_what_the_backtracking_one_finds(text):
+    spans = [m.span() for m in analysis.TOKEN_PATTERN.finditer(text)]
+    assert spans == [m.span() for m in _BACKTRACKING_TOKENS.finditer(text)]
 
 
 @pytest.mark.parametrize("text", ["*kami", "(kami)", "[[", "+62-812", "kami*", "__init__", "…", "ﷺ", "١٢٣"])
