@@ -107,9 +107,9 @@ class TermGroupedPool(writing.PostingPool):
             self.groups[key] = group = []
             self.fieldnames.add(item[0])
             self.currentsize += 150 + len(item[1])
-        elif group[-1][0] > item[2]:  # never seen in practice; keeps the contract if it happens
-            group.sort(key=itemgetter(0))
         group.append((item[2], item[3], item[4]))
+        if len(group) > 1 and group[-2][0] > item[2]:  # never seen in practice; keeps the contract
+            group.sort(key=itemgetter(0))
         self.currentsize += 100 + len(item[4] or b"")
         if self.currentsize > self.limit:
             self.save()
@@ -140,15 +140,16 @@ class TermGroupedPool(writing.PostingPool):
             else:
                 value = _encode_positions(positions) if count > 1 else one + native_uint(positions[0])
                 size += 40 + len(value)
+            weight = weights[count] if count < len(weights) else count * boost * fieldboost
             group = get(term)
             if group is None:
-                groups[term] = group = []
-                size += _TEXT_GROUP_BYTES
-            elif group[-1][0] > docnum:
-                group.sort(key=itemgetter(0))
-            weight = weights[count] if count < len(weights) else count * boost * fieldboost
-            group.append((docnum, weight, value))
-            size += 75
+                groups[term] = [(docnum, weight, value)]
+                size += _TEXT_GROUP_BYTES + 75
+            else:
+                group.append((docnum, weight, value))
+                size += 75
+                if group[-2][0] > docnum:  # never seen in practice; keeps the contract if it happens
+                    group.sort(key=itemgetter(0))
         self.currentsize += size
         if self.currentsize > self.limit:
             self.save()

@@ -173,6 +173,10 @@ def test_a_text_term_added_both_ways_is_one_group_in_document_order():
     pool.add_positions("content", 3, {"banjir": [0, 4], "bekasi": [1]}, 1.0)
     pool.add(("content", "banjir".encode(), 1, 1.0, b"x"))  # a value Whoosh indexed its own way
     pool.add_positions("content", 5, {"banjir": [2]}, 1.0)
+    pool.add_positions("content", 4, {"banjir": [2]}, 1.0)  # out of order: a writer never does it
+    pool.add(("source", b"kompas", 2, 1.0, b""))
+    pool.add(("source", b"kompas", 0, 1.0, b""))
     groups = list(pool.iter_groups())
-    assert [key for key, _ in groups] == [("content", b"banjir"), ("content", b"bekasi")]
-    assert [posting[0] for posting in groups[0][1]] == [1, 3, 5]
+    assert [key for key, _ in groups] == [("content", b"banjir"), ("content", b"bekasi"), ("source", b"kompas")]
+    assert [posting[0] for posting in groups[0][1]] == [1, 3, 4, 5]
+    assert [posting[0] for posting in groups[2][1]] == [0, 2]
