@@ -27,10 +27,10 @@ from whoosh.system import pack_uint
 from search import analysis
 from search.schema import FastPositions
 
-LIMIT_MB = 20  # posting buffer per indexing process; beyond it a sorted run is spilled to disk.
-# Spilled runs are cheap to write and merge, and a small buffer keeps the build's peak PSS well
-# under the naive reference's (~260 MB). The pool's size estimate matches tracemalloc's count
-# within a few per cent on the news corpus (3,500 articles: 44.6 MB estimated, 44.5 MB traced).
+LIMIT_MB = 32  # posting buffer per indexing process; beyond it a sorted run is spilled to disk.
+# Spilling and merging runs cost a tenth of indexing, and a small buffer keeps the build's peak
+# PSS well under the naive reference's (~260 MB). The pool's size estimate matches tracemalloc's
+# count within a few per cent on the news corpus (3,500 articles: 23.2 MB estimated, 23.6 MB traced).
 # Protocol 2 has no bytes type: it pickles every posting's positions as a call to
 # _codecs.encode(str, "latin1"), which made pickling a block ~5x slower (most of writing a segment),
 # loading it slower, and the posting file twice as large. Whoosh reads blocks with pickle.loads,
@@ -72,12 +72,20 @@ def _encode_positions(positions: list[int]) -> bytes:
 
 _ONE = pack_uint(1)
 # Most postings have one position, at the start of an article, and a frequency of 1 or 2: their
-# values and weights are made once and shared, not made per posting (a posting held ~165 bytes,
-# now ~75; the buffer spills to disk less often). Shared bytes pickle as back-references in a
-# block, which read back as the same values.
+# values and weights are made once and shared, not made per posting (with TermGroupedPool's flat
+# groups a posting holds ~27 bytes, where Whoosh's pool took ~165; the buffer spills to disk less
+# often). Shared bytes pickle as back-references in a block, which read back as the same values.
 _ONE_POSITION = tuple(_ONE + struct.pack("=I", position) for position in range(4096))
 _FREQUENCY_WEIGHTS = tuple(float(frequency) for frequency in range(256))
 _TEXT_GROUP_BYTES = 70  # a new term's group: a dict entry and a list (the term string is the analyzer's own)
+_GROUP_BYTES = 150      # a new group of another field: a dict entry, a key tuple, term bytes and a list
+_POSTING_BYTES = 27     # three list slots (docnum, weight and value mostly shared), with the list's spare room
+
+
+def _sort_postings(group: list) -> None:
+    """Sort a flat group of postings by document (stable), in place."""
+    triples = sorted(zip(group[0::3], group[1::3], group[2::3]), key=itemgetter(0))
+    group[:] = [item for triple in triples for item in triple]
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
 _NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
 
@@ -87,6 +95,9 @@ class TermGroupedPool(writing.PostingPool):
 
     Whoosh's pool keeps one tuple per posting and sorts all of them; grouping means only the
     distinct terms are sorted, and a spilled run holds whole term groups (RUN_CHUNK per pickle).
+    A group is one flat list, docnum, weight, value, docnum, weight, value...: a tuple per
+    posting took 72 bytes where three list slots take 24 (the docnum, weight and value objects are
+    mostly shared), so the buffer holds three times the postings before it spills a run.
     A writer hands out document numbers in increasing order, so each group stays sorted by
     document as it grows, and runs spilled later hold later documents.
     Article text's groups are kept per field under the term as a string (the analyzer's own
@@ -96,8 +107,8 @@ class TermGroupedPool(writing.PostingPool):
 
     def __init__(self, tempstore, segment, limitmb: int = LIMIT_MB):
         super().__init__(tempstore, segment, limitmb=limitmb)
-        self.groups: dict[tuple[str, bytes], list] = {}     # (field, term bytes) -> postings
-        self.text_groups: dict[str, dict[str, list]] = {}  # article text: field -> term -> postings
+        self.groups: dict[tuple[str, bytes], list] = {}     # (field, term bytes) -> flat postings
+        self.text_groups: dict[str, dict[str, list]] = {}  # article text: field -> term -> flat postings
 
     def add(self, item):
         # item = (fieldname, term bytes, docnum, weight, value bytes)
@@ -106,11 +117,11 @@ class TermGroupedPool(writing.PostingPool):
         if group is None:
             self.groups[key] = group = []
             self.fieldnames.add(item[0])
-            self.currentsize += 150 + len(item[1])
-        group.append((item[2], item[3], item[4]))
-        if len(group) > 1 and group[-2][0] > item[2]:  # never seen in practice; keeps the contract
-            group.sort(key=itemgetter(0))
-        self.currentsize += 100 + len(item[4] or b"")
+            self.currentsize += _GROUP_BYTES + len(item[1])
+        group += item[2:5]
+        if len(group) > 3 and group[-6] > item[2]:  # never seen in practice; keeps the contract
+            _sort_postings(group)
+        self.currentsize += _POSTING_BYTES + len(item[4] or b"")
         if self.currentsize > self.limit:
             self.save()
 
@@ -143,13 +154,13 @@ class TermGroupedPool(writing.PostingPool):
             weight = weights[count] if count < len(weights) else count * boost * fieldboost
             group = get(term)
             if group is None:
-                groups[term] = [(docnum, weight, value)]
-                size += _TEXT_GROUP_BYTES + 75
+                groups[term] = [docnum, weight, value]
+                size += _TEXT_GROUP_BYTES + _POSTING_BYTES
             else:
-                group.append((docnum, weight, value))
-                size += 75
-                if group[-2][0] > docnum:  # never seen in practice; keeps the contract if it happens
-                    group.sort(key=itemgetter(0))
+                group += docnum, weight, value
+                size += _POSTING_BYTES
+                if group[-6] > docnum:  # never seen in practice; keeps the contract if it happens
+                    _sort_postings(group)
         self.currentsize += size
         if self.currentsize > self.limit:
             self.save()
@@ -167,7 +178,9 @@ class TermGroupedPool(writing.PostingPool):
         # is in both: one group, in document order.
         for i in range(len(items) - 1, 0, -1):
             if items[i][0] == items[i - 1][0]:
-                items[i - 1] = (items[i][0], sorted(items[i - 1][1] + items.pop(i)[1], key=itemgetter(0)))
+                merged = items[i - 1][1] + items.pop(i)[1]
+                _sort_postings(merged)
+                items[i - 1] = (items[i - 1][0], merged)
         return items
 
     def save(self):
@@ -206,7 +219,7 @@ class TermGroupedPool(writing.PostingPool):
         return heapq.merge(*(self._read_groups(path) for path in runs))
 
     def iter_groups(self):
-        """Yield ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in term order.
+        """Yield ((fieldname, term bytes), [docnum, weight, value bytes, docnum, ...]) in term order.
 
         Each term comes once, with its postings in document order (runs are concatenated).
         """
@@ -226,8 +239,8 @@ class TermGroupedPool(writing.PostingPool):
 
     def iter_postings(self):
         for (fieldname, tbytes), postings in self.iter_groups():
-            for docnum, weight, vbytes in postings:
-                yield fieldname, tbytes, docnum, weight, vbytes
+            for i in range(0, len(postings), 3):
+                yield fieldname, tbytes, *postings[i:i + 3]
 
 
 def _way_of(field) -> str:
@@ -372,7 +385,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     per-term and per-block overhead is what a segment's commit costs. A term of one posting is
     inlined in its term table row, as W3Codec(inlinelimit=2) would do if its writer worked in
     whoosh-reloaded 2.7.5 (it calls a missing W3TermInfo.set_inline; the reader side works). `groups` yields
-    ((fieldname, term bytes), [(docnum, weight, value bytes), ...]) in key order, each term once.
+    ((fieldname, term bytes), [docnum, weight, value bytes, docnum, ...]) in key order, each term once.
     """
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
     from whoosh.system import pack_int, pack_long, pack_ushort
@@ -401,12 +414,12 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             fixedsize = schema[fieldname].format.fixed_value_size()
             doc_lengths = field_lengths.get(fieldname)
             last_field = fieldname
-        count = len(postings)
+        count = len(postings) // 3
         if count == 1:
             # Most terms: the posting goes in the term table row ("inlined", which W3TermInfo
             # reads: a flag, then the pickled ids, weights and values), with no block in the
             # posting file; a term read costs one look-up instead of two.
-            docnum, weight, value = postings[0]
+            docnum, weight, value = postings
             weight32 = weight if weight in _FLOAT32_EXACT else array("f", (weight,))[0]
             length = doc_lengths[docnum] if doc_lengths is not None else 0
             length_byte = length_bytes.get(length)
@@ -421,9 +434,9 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             total_weight = df = 0
             term_min_length, term_max_length, term_max_weight = None, 0, 0
             for start in range(0, count, blocklimit):
-                block = postings[start:start + blocklimit] if count > blocklimit else postings
-                ids = [p[0] for p in block]
-                raw_weights = [p[1] for p in block]
+                block = postings[3 * start:3 * (start + blocklimit)] if count > blocklimit else postings
+                ids = block[0::3]
+                raw_weights = block[1::3]
                 weights = array("f", raw_weights)  # what Whoosh's block buffer stores (float32)
                 # Block statistics, as W3PostingsWriter.add_posting keeps them.
                 top = max(raw_weights)
@@ -443,7 +456,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
                     mini_weights = weights[0]
                 else:
                     mini_weights = tuple(weights)
-                values = [p[2] for p in block if p[2]]
+                values = [value for value in block[2::3] if value]
                 if fixedsize is None or fixedsize < 0:
                     mini_values = tuple(values)
                 elif fixedsize == 0:
@@ -469,7 +482,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
             row_value = pack_terminfo(False, total_weight, df,
                                      0 if term_min_length is None else length_to_byte(term_min_length),
                                      length_to_byte(term_max_length), term_max_weight,
-                                     postings[0][0], postings[-1][0])
+                                     postings[0], postings[-3])
             row_value += pack_long(offset) + pack_int(len(data))
             write(data)
             offset += len(data)

@@ -178,5 +178,6 @@ def test_a_text_term_added_both_ways_is_one_group_in_document_order():
     pool.add(("source", b"kompas", 0, 1.0, b""))
     groups = list(pool.iter_groups())
     assert [key for key, _ in groups] == [("content", b"banjir"), ("content", b"bekasi"), ("source", b"kompas")]
-    assert [posting[0] for posting in groups[0][1]] == [1, 3, 4, 5]
-    assert [posting[0] for posting in groups[2][1]] == [0, 2]
+    assert groups[0][1][0::3] == [1, 3, 4, 5]  # flat: docnum, weight, value, docnum...
+    assert groups[2][1][0::3] == [0, 2]
+    assert groups[0][1][2::3] == [b"x", segments._encode_positions([0, 4]), *[segments._encode_positions([2])] * 2]
