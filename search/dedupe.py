@@ -247,12 +247,14 @@ class BandTable:
     the BANDS keys of every article, as index terms, were a third of a segment's terms and about a
     sixth of indexing time. One row per article, one indexed column per band.
 
-    The table is stamped with the index generation it describes. A build that finds another stamp
-    (a crash between the two commits, a table deleted or copied from elsewhere) fills a new table
-    from the index. Rows of articles since deleted or updated stay until the next full fill: every
-    candidate is checked against the index, so a stale row costs a lookup, never a wrong cluster.
-    A new table (a new index, a rebuild, a fill) is written to a side file that replace() puts in
-    place after the index commit, so the table in place always describes a committed index.
+    The table is stamped with the index generation it describes, just before the index commits.
+    A build uses it only when the stamp matches the index and SQLite finds it sound; otherwise (a
+    crash between the two commits, a table deleted, damaged or copied from elsewhere) it fills a
+    new table from the index. Rows of updated and deleted articles are removed; a table may still
+    hold rows of articles the index lacks (a build that crashed before its index commit, where a
+    later delete brought the index to the stamped generation): every candidate is checked against
+    the index, so such a row costs a lookup, never a wrong cluster. A new table (a new index, a
+    rebuild, a fill) is written to a side file that replace() puts in place after the index commit.
     """
 
     FLUSH_ROWS = 2000
@@ -269,17 +271,23 @@ class BandTable:
         elif not os.path.exists(path):
             raise sqlite3.OperationalError(f"no band table at {path}")
         self._db = sqlite3.connect(self._target, check_same_thread=False)
-        self._db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
-        self._db.execute("PRAGMA synchronous = OFF")  # a damaged table is filled again, see generation()
-        if fresh:
-            self._db.execute("PRAGMA journal_mode = OFF")  # a side file: installed only once complete
-            self._db.executescript(f"""
-                CREATE TABLE bands (id TEXT NOT NULL, {self._COLUMNS});
-                CREATE TABLE stamp (generation INTEGER NOT NULL);
-            """)
-        # This build's rows are not candidates for its own articles: those are found in the build's
-        # own ClusterTable, and checking them against the index would only find older versions.
-        self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+        try:
+            self._db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
+            self._db.execute("PRAGMA synchronous = OFF")  # a damaged table is filled again (quick_check)
+            if fresh:
+                self._db.execute("PRAGMA journal_mode = OFF")  # a side file: installed only once complete
+                self._db.executescript(f"""
+                    CREATE TABLE bands (id TEXT NOT NULL, {self._COLUMNS});
+                    CREATE TABLE stamp (generation INTEGER NOT NULL);
+                """)
+            elif self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError(f"the band table at {path} is damaged")
+            # This build's rows are not candidates for its own articles: those are found in the
+            # build's own ClusterTable, and checking them against the index finds older versions.
+            self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+        except BaseException:
+            self._db.close()
+            raise
         self._waiting: list[tuple] = []
         self._find_sql = [f"SELECT id FROM bands WHERE band{band} = ? AND rowid <= ? LIMIT ?" for band in range(BANDS)]
 
@@ -311,6 +319,12 @@ class BandTable:
                 ids[article_id] = None
         return list(ids)
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Remove the rows of earlier builds for these ids (articles updated or deleted)."""
+        self._flush()
+        self._db.executemany("DELETE FROM bands WHERE id = ? AND rowid <= ?",
+                             ((article_id, self._last_indexed_row) for article_id in ids))
+
     def fill(self, articles: Iterable[tuple[str, Signature]]) -> None:
         """Add the rows of articles already in the index (a new table for an existing index)."""
         for article_id, sig in articles:
@@ -320,8 +334,10 @@ class BandTable:
         self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
 
     def _make_indexes(self) -> None:
-        for band in range(BANDS):  # made after a new table's rows are in: far faster than row by row
+        # Made after a new table's rows are in: far faster than row by row.
+        for band in range(BANDS):
             self._db.execute(f"CREATE INDEX IF NOT EXISTS bands_by_band{band} ON bands (band{band})")
+        self._db.execute("CREATE INDEX IF NOT EXISTS bands_by_id ON bands (id)")
 
     def commit(self, generation: int) -> None:
         """Write the rows waiting and stamp the table as describing index generation `generation`."""
@@ -335,6 +351,9 @@ class BandTable:
         """Put a new table in place of the old one (after the index commit it describes)."""
         self._db.close()
         if self.fresh:
+            # A journal the old table left (a killed build) would be replayed into the new one.
+            if os.path.exists(self.path + "-journal"):
+                os.remove(self.path + "-journal")
             os.replace(self._target, self.path)
             self.fresh = False
 
@@ -344,19 +363,19 @@ class BandTable:
         if self.fresh and os.path.exists(self._target):
             os.remove(self._target)
 
-    @staticmethod
-    def restamp(path: str, old: int, new: int) -> None:
-        """Mark the table at path as describing generation `new`, if it described `old` (after a
-        commit that only deleted articles: their rows are stale, which lookups allow)."""
-        if not os.path.exists(path):
-            return
+    @classmethod
+    def forget_deleted(cls, path: str, ids: list[str], old: int, new: int) -> None:
+        """Remove the rows of deleted articles from the table at path and stamp it with the index's
+        new generation, if it described the old one (else the next build fills it again)."""
         try:
-            db = sqlite3.connect(path)
-            try:
-                if db.execute("SELECT MAX(generation) FROM stamp").fetchone()[0] == old:
-                    db.execute("UPDATE stamp SET generation = ?", (new,))
-                    db.commit()
-            finally:
-                db.close()
+            table = cls(path, fresh=False)
         except sqlite3.Error:
-            pass  # the next build finds the stamp wrong and fills the table again
+            return  # missing or damaged: the next build fills it again
+        try:
+            if table.generation() == old:
+                table.forget(ids)
+                table.commit(new)
+        except sqlite3.Error:
+            pass  # not committed: the stamp still says `old`, and the next build fills it again
+        finally:
+            table.close()

@@ -337,7 +337,11 @@ def _band_table(index_dir: Path, searcher, rebuild: bool, generation: int) -> de
     if table is not None:
         table.close()
     table = dedupe.BandTable(path, fresh=True)
-    table.fill(_indexed_signatures(searcher))
+    try:
+        table.fill(_indexed_signatures(searcher))
+    except BaseException:
+        table.close()
+        raise
     return table
 
 
@@ -742,6 +746,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
+                    bands.forget(classifier.replaced_ids())
             finally:
                 classifier.close()  # pass 2 needs none of its tables
                 spools.close()
@@ -762,7 +767,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         else:
             segments = _index_here(ix, spools, bars.indexing)
         summary.processes = len(spools.paths) if parallel else 1
-        bands.commit(writer.generation)  # a table stamped ahead of the index is made again: safe
+        bands.commit(writer.generation)  # stamped ahead of the index: a crash before its commit refills it
         _commit(writer, segments, rebuild)
         bands.replace()
     except BaseException:
@@ -813,8 +818,7 @@ def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT
         for article_id in dict.fromkeys(ids):
             (deleted if writer.delete_by_term("id", article_id) else unknown).append(article_id)
         writer.commit(merge=False)
-        # The deleted articles' band rows stay, which lookups allow: the table still describes the index.
-        dedupe.BandTable.restamp(str(index_dir / BANDS_FILE), writer.generation - 1, writer.generation)
+        dedupe.BandTable.forget_deleted(str(index_dir / BANDS_FILE), deleted, writer.generation - 1, writer.generation)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

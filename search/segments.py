@@ -79,15 +79,16 @@ _ONE_POSITION = tuple(_ONE + struct.pack("=I", position) for position in range(4
 _FREQUENCY_WEIGHTS = tuple(float(frequency) for frequency in range(256))
 _TEXT_GROUP_BYTES = 70  # a new term's group: a dict entry and a list (the term string is the analyzer's own)
 _GROUP_BYTES = 150      # a new group of another field: a dict entry, a key tuple, term bytes and a list
-_POSTING_BYTES = 27     # three list slots (docnum, weight and value mostly shared), with the list's spare room
+_POSTING_BYTES = 27     # three list slots (docnum, weight and value shared), with the list's spare room
+_ADDED_POSTING_BYTES = 100  # a posting given whole (pool.add; a segment merge): its own int, float, bytes
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
+_NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
 
 
 def _sort_postings(group: list) -> None:
     """Sort a flat group of postings by document (stable), in place."""
     triples = sorted(zip(group[0::3], group[1::3], group[2::3]), key=itemgetter(0))
     group[:] = [item for triple in triples for item in triple]
-_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash file row's header
-_NATIVE_UINT = struct.Struct("=I").pack  # array("I") is native order, standard size
 
 
 class TermGroupedPool(writing.PostingPool):
@@ -121,7 +122,7 @@ class TermGroupedPool(writing.PostingPool):
         group += item[2:5]
         if len(group) > 3 and group[-6] > item[2]:  # never seen in practice; keeps the contract
             _sort_postings(group)
-        self.currentsize += _POSTING_BYTES + len(item[4] or b"")
+        self.currentsize += _ADDED_POSTING_BYTES + len(item[4] or b"")
         if self.currentsize > self.limit:
             self.save()
 
@@ -221,7 +222,8 @@ class TermGroupedPool(writing.PostingPool):
     def iter_groups(self):
         """Yield ((fieldname, term bytes), [docnum, weight, value bytes, docnum, ...]) in term order.
 
-        Each term comes once, with its postings in document order (runs are concatenated).
+        Each term comes once, with its postings in document order (runs are concatenated, and
+        sorted should a later run hold an earlier document, which writers never do).
         """
         if not self.runs:
             yield from self._sorted_groups()
@@ -229,7 +231,10 @@ class TermGroupedPool(writing.PostingPool):
         last_key, merged = None, None
         for key, postings in self._merged_runs():
             if key == last_key:
+                in_order = merged[-3] <= postings[0]
                 merged.extend(postings)
+                if not in_order:
+                    _sort_postings(merged)
                 continue
             if merged is not None:
                 yield last_key, merged

@@ -146,21 +146,37 @@ def test_the_band_table_describes_the_committed_index(tmp_path):
     index_dir = _wire_index(tmp_path)
     assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
     assert [p.name for p in index_dir.iterdir() if p.name.startswith(indexer.BANDS_FILE)] == [indexer.BANDS_FILE]
-    # A delete leaves the deleted article's row, which lookups allow: the table still describes the index.
     delete(index_dir, ["other"])
     assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
+    import sqlite3
+
+    db = sqlite3.connect(index_dir / indexer.BANDS_FILE)
+    assert [row[0] for row in db.execute("SELECT id FROM bands")] == ["antara-1"]  # the deleted one's row went
+    db.close()
 
 
-@pytest.mark.parametrize("damage", ["missing", "stamped ahead", "not a database"])
+@pytest.mark.parametrize("damage", ["missing", "stamped ahead", "not a database", "damaged inside"])
 def test_a_band_table_that_does_not_describe_the_index_is_made_again(tmp_path, damage, monkeypatch):
     index_dir = _wire_index(tmp_path)
     path = index_dir / indexer.BANDS_FILE
     if damage == "missing":
         path.unlink()
     elif damage == "stamped ahead":  # a crash after the table's commit, before the index's
-        indexer.dedupe.BandTable.restamp(str(path), _band_table_generation(index_dir), 99)
-    else:
+        table = indexer.dedupe.BandTable(str(path), fresh=False)
+        table.commit(99)
+        table.close()
+    elif damage == "not a database":
         path.write_bytes(b"garbage" * 100)
+    else:  # pages past the stamp overwritten (a power loss): the stamp still reads
+        import sqlite3
+
+        db = sqlite3.connect(path)
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bands'").fetchone()[0]
+        db.close()
+        with open(path, "r+b") as f:
+            f.seek((root - 1) * page_size)
+            f.write(b"\xff" * page_size)
     filled = []
     real = indexer._indexed_signatures
     monkeypatch.setattr(indexer, "_indexed_signatures", lambda searcher: filled.append(1) or real(searcher))
@@ -171,6 +187,48 @@ def test_a_band_table_that_does_not_describe_the_index_is_made_again(tmp_path, d
     assert _band_table_generation(index_dir) == whoosh_index.open_dir(index_dir).latest_generation()
     _build_copy(tmp_path, index_dir, "detik-1")
     assert filled == [1]  # the table made again is used as it is
+
+
+def test_an_interrupted_fill_of_the_band_table_leaves_nothing_behind(tmp_path, monkeypatch):
+    index_dir = _wire_index(tmp_path)
+    (index_dir / indexer.BANDS_FILE).unlink()
+
+    def interrupted(searcher):
+        yield from []
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer, "_indexed_signatures", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _build_copy(tmp_path, index_dir)
+    assert not [p.name for p in index_dir.iterdir() if p.name.startswith(indexer.BANDS_FILE)]
+    monkeypatch.undo()
+    assert _build_copy(tmp_path, index_dir).near_duplicates == 1
+
+
+def test_a_leftover_journal_of_the_old_band_table_is_not_replayed_into_a_rebuilt_one(tmp_path):
+    import sqlite3
+
+    index_dir = _wire_index(tmp_path)
+    (index_dir / (indexer.BANDS_FILE + "-journal")).write_bytes(b"left by a killed build" * 200)
+    rows = [{"id": "antara-1", "title": "Banjir Bekasi", "content": WIRE, "source": "antaranews"}]
+    build([write_jsonl(tmp_path / "again.jsonl", rows)], index_dir, rebuild=True)
+    assert not (index_dir / (indexer.BANDS_FILE + "-journal")).exists()
+    db = sqlite3.connect(index_dir / indexer.BANDS_FILE)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_rows_of_updated_articles_do_not_crowd_out_live_candidates(tmp_path, monkeypatch):
+    monkeypatch.setattr(indexer, "MAX_CANDIDATES_PER_BAND", 2)
+    index_dir = tmp_path / "index"
+    # The same story under other headlines: not exact duplicates, the same band keys.
+    wire_copies = [{"id": f"old{n}", "title": f"Banjir {day}", "content": WIRE} for n, day in enumerate(["pagi", "siang"])]
+    build([write_jsonl(tmp_path / "b1.jsonl", wire_copies)], index_dir)
+    rewritten = [{**row, "content": OTHER_STORY.replace("pekan depan", f"bulan {n}")} for n, row in enumerate(wire_copies)]
+    assert build([write_jsonl(tmp_path / "b2.jsonl", rewritten)], index_dir).updated == 2
+    build([write_jsonl(tmp_path / "b3.jsonl", [{"id": "antara-1", "title": "Banjir", "content": WIRE}])], index_dir)
+    summary = _build_copy(tmp_path, index_dir)
+    assert summary.near_duplicates == 1 and stored(index_dir)["kompas-1"]["cluster"] == "antara-1"
 
 
 def test_a_deleted_article_no_longer_lends_its_cluster(tmp_path):

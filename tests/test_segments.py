@@ -181,3 +181,33 @@ def test_a_text_term_added_both_ways_is_one_group_in_document_order():
     assert groups[0][1][0::3] == [1, 3, 4, 5]  # flat: docnum, weight, value, docnum...
     assert groups[2][1][0::3] == [0, 2]
     assert groups[0][1][2::3] == [b"x", segments._encode_positions([0, 4]), *[segments._encode_positions([2])] * 2]
+
+
+def test_postings_out_of_document_order_across_spilled_runs_come_out_in_order(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+
+    pool = segments.TermGroupedPool(FileStorage(str(tmp_path)), None)
+    for docnum in (5, 7):
+        pool.add_positions("content", docnum, {"banjir": [0]}, 1.0)
+    pool.save()  # a spilled run
+    for docnum in (3, 6):
+        pool.add_positions("content", docnum, {"banjir": [0]}, 1.0)
+    [(key, postings)] = list(pool.iter_groups())
+    assert key == ("content", b"banjir") and postings[0::3] == [3, 5, 6, 7]
+
+
+def test_the_pool_counts_postings_given_whole_at_what_they_hold():
+    import tracemalloc
+
+    from whoosh.filedb.filestore import RamStorage
+
+    pool = segments.TermGroupedPool(RamStorage(), None, limitmb=1000)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(20_000):  # as a segment merge gives them: new objects per posting
+            pool.add(("content", f"kata{n % 500}".encode(), n, float(n % 7 + 1), bytes(8) + bytes([n % 3])))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held * 0.8 <= pool.currentsize <= held * 1.5
