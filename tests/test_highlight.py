@@ -3,7 +3,9 @@ import html
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from search import highlight
 from search.analysis import IndonesianAnalyzer, analyze, stem
 from search.highlight import MatchSpec, find_matches, lead, mark, snippet
 
@@ -114,3 +116,30 @@ def test_a_sentence_keeps_its_closing_quote(ending):
     assert text[start:end] == f"Warga berteriak banjir datang{ending}"
     result = html.unescape(re.sub(r"</?mark>", "", snippet(text, spec("banjir"))))
     assert result.startswith(f"Warga berteriak banjir datang{ending}")
+
+
+def _sentence_by_each_form(text: str, at: int) -> tuple[int, int]:
+    """The sentence around `at` found form by form with str.find: what _sentence_at must return."""
+    forms = [mark + closer + space for mark in ".!?" for closer in ("", '"', "”", "’", "'", ")")
+             for space in (" ", "\n")] + ["\n"]
+    window_start = max(0, at - highlight._LOOKBACK)
+    start = window_start
+    for form in forms:
+        found = text.rfind(form, window_start, at)
+        if found >= 0:
+            start = max(start, found + len(form))
+    while start < at and text[start].isspace():
+        start += 1
+    end = len(text)
+    for form in forms:
+        found = text.find(form, at, end)
+        if found >= 0:
+            end = found + len(form) - 1
+    return start, end
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=list("ab .!?\n\"”’')\t"), max_size=60), st.integers(min_value=0, max_value=60))
+def test_the_sentence_around_an_offset_is_found_as_each_end_form_would_find_it(text, at):
+    at = min(at, len(text))
+    assert highlight._sentence_at(text, at) == _sentence_by_each_form(text, at)
