@@ -295,6 +295,11 @@ def _prefix_visitors_skipped(stemmer) -> None:
 # Latin letters with accents (Latin-1, Extended-A/B, Vietnamese) and combining accents.
 ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
 _UNDECOMPOSED = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ı": "i"})  # letters NFKD leaves whole
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")  # combining marks are never ASCII: the rest is skipped in C
+
+
+def _without_combining(run: re.Match) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
 
 
 def normalise(surface: str) -> str:
@@ -305,7 +310,8 @@ def normalise(surface: str) -> str:
         return word
     word = word.replace("’", "'").replace("‐", "-")
     if ACCENTED.search(word):
-        word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+        # (Also whole articles, for ranking and spelling: only their non-ASCII runs are looked at.)
+        word = _NON_ASCII_RUN.sub(_without_combining, unicodedata.normalize("NFKD", word))
         word = word.translate(_UNDECOMPOSED)
     return word
 

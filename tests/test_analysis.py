@@ -366,3 +366,18 @@ def test_the_cheap_headline_pre_check_never_rules_out_a_headline(line):
     line = line.replace("’", "'").replace("‐", "-")
     if _too_lowercase_for_title(line, _LOWERCASE_WORD.findall(line)):
         assert not _is_title_line(line)
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("aeiAZ -’‐éÉñçøłİıß\u0301\u0308\u064e\u05b4ﬁ²Ǆ") + ["中", "\n"]), max_size=40)
+       | st.text(max_size=40))
+def test_normalise_drops_exactly_the_combining_marks_nfkd_leaves(text):
+    import unicodedata
+
+    word = text.lower()
+    if not word.isascii():
+        word = word.replace("’", "'").replace("‐", "-")
+        if analysis.ACCENTED.search(word):
+            word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+            word = word.translate(analysis._UNDECOMPOSED)
+    assert analysis.normalise(text) == word
