@@ -550,3 +550,35 @@ def test_text_given_up_by_an_updated_article_is_new_for_another_id(tmp_path):
     summary = build([write_jsonl(tmp_path / "three.jsonl", [first, second, other])], tmp_path / "index")
     assert (summary.indexed, summary.updated, summary.duplicates, summary.documents) == (2, 1, 0, 2)
     assert stored(tmp_path / "index")["y"]["title"] == "Versi pertama"
+
+
+def test_indexing_makes_no_reference_cycles_so_it_runs_without_the_cycle_collector(tmp_path):
+    """_index_spool turns the cyclic garbage collector off: garbage cycles would pile up per article."""
+    import gc
+    import random
+
+    from search.documents import to_article
+
+    words = (WIRE + " " + OTHER_STORY).split()
+    rng = random.Random(3)
+
+    def garbage_cycles_left(count: int) -> int:
+        folder = tmp_path / f"run-{count}"
+        folder.mkdir()
+        ix = indexer.open_or_create(folder / "index")
+        spools = indexer._Spools(folder, 1)
+        for n in range(count):
+            article = to_article({"id": f"a{n}", "title": f"Berita {n}", "content": " ".join(rng.choices(words, k=120)),
+                                  "url": f"https://kompas.com/{n}", "date": "2021-03-04"})
+            spools.add(indexer.article_fields(article, article.id))
+        spools.close()
+        gc.collect()
+        gc.disable()
+        try:
+            indexer._index_spool(ix, spools.paths[0], set(), lambda done: None)
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    assert gc.isenabled()
+    assert garbage_cycles_left(600) <= garbage_cycles_left(100) + 20
