@@ -240,8 +240,8 @@ def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
 # What ends a sentence: an end mark, a closing quote or bracket or none, then a space or line
 # break (as _SENTENCE_END), or a line break alone. A sentence keeps its mark and closers:
 # '“Kami pergi!” kata dia.' is not cut before its closing quote. One regex scan finds the nearest
-# end each way: a str.find per form (37 of them) read on to the end of the article, and snippets
-# took most of a search's time.
+# end each way (a str.find per form, 37 of them, each read on to the end of the article, made
+# finding sentences most of a snippet's time).
 _END_OF_SENTENCE = re.compile("[.!?][\"”’')]?[ \n]|\n")
 
 

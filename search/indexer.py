@@ -602,8 +602,9 @@ def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -
 
     A segment writer keeps a few numbers per distinct term until the segment is written, and most
     articles bring unique terms (id, content hash, cluster): starting a new segment every
-    SEGMENT_DOCS articles keeps an indexing process's memory the same however large the input. The temp folder (INDEX/MAIN.tmp) is shared with the parent and the other process:
-    the parent removes it after the commit.
+    SEGMENT_DOCS articles keeps an indexing process's memory the same however large the input.
+    The temp folder (INDEX/MAIN.tmp) is shared with the parent and the other process: the parent
+    removes it after the commit.
     """
     segments, writer = [], None
     # Indexing makes no reference cycles (tests/test_indexer.py checks), while the cyclic garbage
