@@ -4,8 +4,8 @@ The same wire story published by two outlets, or an article re-published with sm
 most of its 5-word shingles. A MinHash signature estimates that share (the Jaccard similarity of
 the shingle sets); its LSH band keys are kept per build (ClusterTable) and beside the index
 (BandTable), so a new article finds its candidates with one lookup per band, and candidates are
-confirmed by their estimated similarity before an article joins their cluster. Tuned on the development corpus:
-pairs at or above 0.7 were the same story retold (one outlet's follow-ups, wire copies); below
+confirmed by their estimated similarity before an article joins their cluster. Tuned on the
+development corpus: pairs at or above 0.7 were the same story retold (one outlet's follow-ups, wire copies); below
 0.5 they were different stories of the same beat sharing boilerplate.
 """
 from __future__ import annotations
@@ -120,9 +120,10 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
     return _power_tables[0], _power_tables[1]
 
 
-def dedupe_text(title: str, content: str) -> str:
-    """Return the text near-duplicates are judged on: the body (outlets retitle wire stories)."""
-    return content if content.count(" ") >= 2 * MIN_WORDS else f"{title}\n{content}"
+def article_signature(title: str, content: str) -> Signature | None:
+    """Return the signature an article is judged on: its body's (outlets retitle wire stories), with
+    the title when the body alone is short."""
+    return signature(content if content.count(" ") >= 2 * MIN_WORDS else f"{title}\n{content}")
 
 
 class BitTable:
@@ -284,17 +285,20 @@ class BandTable:
                 raise sqlite3.DatabaseError(f"the band table at {path} is damaged")
             # This build's rows are not candidates for its own articles: those are found in the
             # build's own ClusterTable, and checking them against the index finds older versions.
-            self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+            self._last_indexed_row = self._last_row()
         except BaseException:
             self._db.close()
             raise
         self._waiting: list[tuple] = []
-        self._find_sql = [f"SELECT id FROM bands WHERE band{band} = ? AND rowid <= ? LIMIT ?" for band in range(BANDS)]
+        self._find_sql = [f"SELECT id FROM bands WHERE band{band} = ? AND rowid <= ? LIMIT ?"
+                          for band in range(BANDS)]
+
+    def _last_row(self) -> int:
+        return self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
 
     def generation(self) -> int | None:
         """Return the index generation the table describes (None: none recorded)."""
-        row = self._db.execute("SELECT MAX(generation) FROM stamp").fetchone()
-        return row[0] if row else None
+        return self._db.execute("SELECT MAX(generation) FROM stamp").fetchone()[0]
 
     def add(self, article_id: str, sig: Signature) -> None:
         """Record an article's band keys (visible to lookups of later builds)."""
@@ -331,7 +335,7 @@ class BandTable:
             self.add(article_id, sig)
         self._flush()
         self._make_indexes()
-        self._last_indexed_row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM bands").fetchone()[0]
+        self._last_indexed_row = self._last_row()
 
     def _make_indexes(self) -> None:
         # Made after a new table's rows are in: far faster than row by row.

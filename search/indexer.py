@@ -312,7 +312,7 @@ class _Classifier:
             stored = self.searcher.document(id=other_id)
             if stored is None:
                 continue  # deleted since its row was written
-            other = dedupe.signature(dedupe.dedupe_text(stored.get("title", ""), stored.get("content", "")))
+            other = dedupe.article_signature(stored.get("title", ""), stored.get("content", ""))
             if other is None:
                 continue
             similarity = sig.similarity(other)
@@ -348,7 +348,7 @@ def _band_table(index_dir: Path, searcher, rebuild: bool, generation: int) -> de
 def _indexed_signatures(searcher) -> Iterable[tuple[str, dedupe.Signature]]:
     """Yield (id, signature) of every article in the index that is long enough to have one."""
     for stored in searcher.reader().all_stored_fields():
-        sig = dedupe.signature(dedupe.dedupe_text(stored.get("title", ""), stored.get("content", "")))
+        sig = dedupe.article_signature(stored.get("title", ""), stored.get("content", ""))
         if sig is not None:
             yield stored["id"], sig
 
@@ -461,7 +461,7 @@ def _classify(article: Article, classifier: _Classifier, spools: _Spools, summar
             summary.updated += 1
         else:
             summary.indexed += 1
-    sig = dedupe.signature(dedupe.dedupe_text(article.title, article.content))
+    sig = dedupe.article_signature(article.title, article.content)
     cluster, joined = classifier.cluster_of(article, sig)
     summary.near_duplicates += joined
     if sig is not None:
@@ -825,11 +825,12 @@ def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT
         for article_id in dict.fromkeys(ids):
             (deleted if writer.delete_by_term("id", article_id) else unknown).append(article_id)
         writer.commit(merge=False)
-        dedupe.BandTable.forget_deleted(str(index_dir / BANDS_FILE), deleted, writer.generation - 1, writer.generation)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
         raise
+    # After the commit (and the lock): a table left describing the old generation is filled again.
+    dedupe.BandTable.forget_deleted(str(index_dir / BANDS_FILE), deleted, writer.generation - 1, writer.generation)
     return deleted, unknown
 
 

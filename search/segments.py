@@ -281,8 +281,8 @@ class BuildWriter(writing.SegmentWriter):
         Whoosh asks each field for a generator of (term bytes, frequency, weight, value), made from
         Token objects, and adds each posting through a method call. Here the positions of article
         text go straight from analysis.term_positions into the pool, and ID fields make their one
-        posting directly (see _way_of); other fields take Whoosh's way. Postings
-        come out the same: weight = (frequency * format boost) * field boost, in Whoosh's order.
+        posting directly (see _way_of); other fields take Whoosh's way. Postings come out the
+        same: weight = (frequency * format boost) * field boost, in Whoosh's order.
         """
         self._check_state()
         perdocwriter = self.perdocwriter
@@ -385,12 +385,13 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths, groups) -> None:
     """Write every term's postings and term info through a W3FieldWriter, a whole term at a time.
 
     Writes what Whoosh's FieldWriter.add_postings writes (start_term / add_posting / _write_block /
-    finish_term per posting and block; block data in BLOCK_PROTOCOL), without its per-posting method calls,
-    type checks and block objects: most terms of a news index have one or two postings, so the
-    per-term and per-block overhead is what a segment's commit costs. A term of one posting is
-    inlined in its term table row, as W3Codec(inlinelimit=2) would do if its writer worked in
-    whoosh-reloaded 2.7.5 (it calls a missing W3TermInfo.set_inline; the reader side works). `groups` yields
-    ((fieldname, term bytes), [docnum, weight, value bytes, docnum, ...]) in key order, each term once.
+    finish_term per posting and block; block data in BLOCK_PROTOCOL), without its per-posting
+    method calls, type checks and block objects: most terms of a news index have one or two
+    postings, so the per-term and per-block overhead is what a segment's commit costs. A term of
+    one posting is inlined in its term table row, as W3Codec(inlinelimit=2) would do if its writer
+    worked in whoosh-reloaded 2.7.5 (it calls a missing W3TermInfo.set_inline; the reader side
+    works). `groups` yields ((fieldname, term bytes), [docnum, weight, value bytes, docnum, ...]) in
+    key order, each term once.
     """
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
     from whoosh.system import pack_int, pack_long, pack_ushort
