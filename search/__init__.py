@@ -3,13 +3,13 @@
     from search import Index
     results = Index.open("index").search("kebakaran hutan")
 """
-from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
-                           SearchTooSlow, WartaError)
+from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, InvalidQuery,
+                           RejectedRecord, SearchTooSlow, WartaError)
 from search.index import Index
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 
 __all__ = [
     "ArticleRecord", "Copy", "FacetCount", "Hit", "IncompatibleIndex", "Index", "IndexBusy",
-    "IndexNotFound", "IndexStats", "InvalidQuery", "RejectedRecord", "SearchResults", "SearchTooSlow",
+    "IndexNotFound", "IndexStats", "IndexUnreadable", "InvalidQuery", "RejectedRecord", "SearchResults", "SearchTooSlow",
     "WartaError",
 ]
