@@ -385,7 +385,7 @@ def test_names_the_corpus_capitalises_are_learned_and_stored(tmp_path):
     rows = [{"id": f"b{i}", "title": "Berita", "content": f"Warga kota itu bertemu Sutarjo di pasar pada hari ke-{i}."}
             for i in range(5)]
     build([write_jsonl(tmp_path / "names.jsonl", rows)], tmp_path / "index")
-    assert (tmp_path / "index" / indexer.NAMES_FILE).exists()
+    assert indexer.names_path(tmp_path / "index").exists()
     analysis.use_learned_names([])
     indexer.use_index_names(tmp_path / "index")
     assert "sutarjo" in analysis.learned_names()
@@ -522,8 +522,8 @@ def test_names_are_counted_the_same_with_and_without_the_helper_process(tmp_path
     source = write_jsonl(tmp_path / "names.jsonl", rows)
     build([source], tmp_path / "one", processes=1)
     build([source], tmp_path / "two", processes=2)
-    one = (tmp_path / "one" / indexer.NAMES_FILE).read_text(encoding="utf-8")
-    assert one == (tmp_path / "two" / indexer.NAMES_FILE).read_text(encoding="utf-8")
+    one = indexer.names_path(tmp_path / "one").read_text(encoding="utf-8")
+    assert one == indexer.names_path(tmp_path / "two").read_text(encoding="utf-8")
     assert json.loads(one)["capitalised"]["sutarjo"] == 30
 
 
