@@ -42,3 +42,12 @@ def latest_commit(path: str | Path) -> Commit | None:
     except OSError:  # missing or unreadable folder; a TOC removed by a commit while we looked
         return None
     return Commit(latest[0], status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def has_index(path: str | Path) -> bool:
+    """Return True when the folder holds an index (a table of contents), readable or not.
+
+    whoosh.index.exists_in opens the index to answer, and raises (EOFError...) when it is damaged:
+    a damaged index is there, and opening it says what is wrong.
+    """
+    return latest_commit(path) is not None

@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 
 from search import highlight
 from search.analysis import analysis_fingerprint
-from search.commits import Commit, latest_commit
+from search.commits import Commit, has_index, latest_commit
 from search.errors import IncompatibleIndex, IndexNotFound, IndexUnreadable, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, use_index_names
@@ -341,7 +341,7 @@ def _open_whoosh(path: Path):
                               f"who may read it, or change its permissions (chmod -R u+rX {path}).") from None
     except OSError as exc:
         raise IndexUnreadable(f"Cannot read the index folder '{path}' ({exc.strerror}).") from None
-    if not whoosh_index.exists_in(path):
+    if not has_index(path):
         raise IndexNotFound(f"No index at '{path}'. Build one with: warta index --index {path} FILE...")
     try:
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))

@@ -53,9 +53,9 @@ from whoosh import writing
 
 from search import analysis, children, dedupe, writelock
 from search.segments import BuildWriter, writer_args
-from search.commits import latest_commit
+from search.commits import has_index, latest_commit
 from search.documents import Article, to_article
-from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
+from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, RejectedRecord
 from search.ingest import Rejection, read_inputs
 from search.schema import SCHEMA_VERSION, build_schema
 
@@ -120,6 +120,32 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _damaged(index_dir: Path, what: str) -> IndexUnreadable:
+    return IndexUnreadable(f"The index at '{index_dir}' is damaged or incomplete ({what}). Restore it from a "
+                           f"backup, or rebuild it: warta index --rebuild --index {index_dir} FILE...")
+
+
+def _check_meta(index_dir: Path) -> None:
+    """Raise IndexUnreadable when the meta file is there but cannot be read (cut short, not JSON)."""
+    path = index_dir / META_FILE
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise _damaged(index_dir, f"{META_FILE} cannot be read: {exc}") from None
+
+
+def _open_readable(index_dir: Path):
+    """Return the Whoosh index at index_dir once every segment of its latest commit opens."""
+    try:
+        ix = whoosh_index.open_dir(index_dir)
+        ix.reader().close()
+    except Exception as exc:  # a truncated table of contents, a missing segment file, an old analyzer
+        raise _damaged(index_dir, f"{type(exc).__name__}: {exc}") from None
+    return ix
+
+
 def _incompatible(index_dir: Path, version) -> IncompatibleIndex:
     return IncompatibleIndex(
         f"The index at '{index_dir}' was built by another version of Warta (schema {version}, "
@@ -136,16 +162,16 @@ def open_or_create(index_dir: str | Path, rebuild: bool = False):
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(index_dir):
+    if has_index(index_dir):
         version = schema_version(index_dir)
         if version == SCHEMA_VERSION:
             try:
-                return whoosh_index.open_dir(index_dir)
-            except Exception as exc:  # unpicklable schema, truncated files
+                return _open_readable(index_dir)
+            except IndexUnreadable:
                 if not rebuild:
-                    raise IncompatibleIndex(f"Cannot read the index at '{index_dir}' ({exc}). Rebuild it: "
-                                            f"warta index --rebuild --index {index_dir} FILE...") from exc
+                    raise
         elif not rebuild:
+            _check_meta(index_dir)
             raise _incompatible(index_dir, version)
         _remove_names(index_dir, lambda generation: True)
     ix = whoosh_index.create_in(index_dir, build_schema())
@@ -608,7 +634,8 @@ class _TextHelper:
         # build was killed waited in recv() for ever, and kept the write lock.
         self.process = context.Process(target=children.run_child, daemon=True,
                                        args=(os.getpid(), [self.connection], _text_helper_in_process, child_end))
-        self.process.start()
+        with children.stop_signals_held():
+            self.process.start()
         child_end.close()
         self.queue: queue.Queue = queue.Queue(maxsize=self.IN_FLIGHT)
         self.sender = threading.Thread(target=self._send_batches, daemon=True)
@@ -790,7 +817,8 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             process = context.Process(target=children.run_child, daemon=True,
                                       args=(os.getpid(), parent_ends, _index_spool_in_process,
                                             str(index_dir), str(path), skip, names, done, sender))
-            process.start()
+            with children.stop_signals_held():
+                process.start()
             sender.close()
             workers.append((process, receiver, done))
         gc.unfreeze()
@@ -846,7 +874,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     index_dir = Path(index_dir)
     summary = BuildSummary()
     folder_existed = index_dir.exists()
-    index_existed = folder_existed and whoosh_index.exists_in(index_dir)
+    index_existed = folder_existed and has_index(index_dir)
     rejects = _Rejects(Path(rejects_path) if rejects_path else index_dir / REJECTS_FILE)
     ix = open_or_create(index_dir, rebuild=rebuild)
     try:
@@ -980,12 +1008,13 @@ def _commit(writer, segments: list, rebuild: bool) -> None:
 def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT) -> tuple[list[str], list[str]]:
     """Remove articles by id; return (deleted ids, unknown ids)."""
     index_dir = Path(index_dir)
-    if not whoosh_index.exists_in(index_dir):
+    if not has_index(index_dir):
         raise IndexNotFound(f"No index at '{index_dir}'. Build one with: warta index FILE...")
     version = schema_version(index_dir)
     if version != SCHEMA_VERSION:
+        _check_meta(index_dir)
         raise _incompatible(index_dir, version)
-    ix = whoosh_index.open_dir(index_dir)
+    ix = _open_readable(index_dir)
     writer = _lock(ix, index_dir, wait)
     deleted, unknown = [], []
     try:
