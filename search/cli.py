@@ -305,8 +305,11 @@ def _serve_app(index_dir: str, host: str, port: int, threads: int, workers: int)
     from web.serving import CannotListen, serve
 
     click.echo(f"Serving the index at '{index_dir}'")
+    config = {"INDEX": str(index_dir)}
+    if host not in ("0.0.0.0", "::", ""):  # one address: the default public address (BASE_URL wins)
+        config["SERVED_AT"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     try:
-        serve({"INDEX": str(index_dir)}, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
+        serve(config, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
     except CannotListen as exc:
         _fail(exc.strerror, EXIT_FAILED)
 

@@ -67,6 +67,11 @@ def marked_paragraphs(index, record, q: str):
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    response = make_response(render_template("opensearch.xml"))
+    # Absolute links come from the BASE_URL setting (or, under `warta serve` on one address, that
+    # address), never from the request's Host header: a hostile Host would end up in a document that
+    # browsers keep and send searches to. Without either, the links are relative to this document.
+    config = current_app.config
+    base = (config["BASE_URL"] or config.get("SERVED_AT") or "").rstrip("/")
+    response = make_response(render_template("opensearch.xml", base=base))
     response.headers["Content-Type"] = "application/opensearchdescription+xml; charset=utf-8"
     return response
