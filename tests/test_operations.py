@@ -288,3 +288,46 @@ def test_a_stopped_build_leaves_nothing_and_the_next_starts_at_once(tmp_path, bu
     assert result.returncode == 0, result.stderr
     assert not _uncommitted(built_index) and not any(spools.iterdir())
     assert Index.open(built_index).stats().documents == 4
+
+
+def test_a_lock_held_for_a_dead_process_is_taken_over_at_once_with_a_note(built_index, caplog):
+    import fcntl
+
+    from search import writelock
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid no process has any more
+    # A leftover process that inherited the lock's descriptor still holds the flock; the file names
+    # the dead build.
+    leftover = os.open(built_index / writelock.LOCK_FILE, os.O_CREAT | os.O_WRONLY)
+    try:
+        fcntl.flock(leftover, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(leftover, json.dumps({"pid": gone.pid, "host": socket.gethostname(), "started": 0}).encode())
+        with caplog.at_level("WARNING", logger="warta"):
+            lock = writelock.acquire(built_index, wait=0)  # no waiting: taken over, not waited for
+        try:
+            assert f"process {gone.pid}, which is gone" in caplog.text
+            assert writelock.read_holder(built_index / writelock.LOCK_FILE).pid == os.getpid()
+        finally:
+            lock.release()
+    finally:
+        os.close(leftover)
+    assert (built_index / writelock.LOCK_FILE).read_text() == ""  # released: no holder recorded
+
+
+def test_a_build_after_a_killed_one_removes_its_leftovers_with_a_note(built_index, tmp_path, runner):
+    from search import writelock
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (built_index / writelock.LOCK_FILE).write_text(json.dumps({"pid": gone.pid, "host": socket.gethostname(),
+                                                               "started": 0}))
+    (built_index / "MAIN_deadbeef00000000.pst").write_bytes(b"x" * 1000)  # a segment the killed build wrote
+    (built_index / "names-9.json").write_text("{}")  # its names, for a commit that never happened
+    spool = Path(os.environ.get("TMPDIR", "/tmp")) / f"warta-build-{gone.pid}-test"
+    spool.mkdir(exist_ok=True)
+    result = runner.invoke(main, ["index", str(_write(tmp_path / "a.jsonl", _articles(1))), "--index", str(built_index)])
+    assert result.exit_code == 0, result.output
+    assert f"(process {gone.pid}) ended without finishing" in result.stderr and "removed 2 files" in result.stderr
+    assert not (built_index / "MAIN_deadbeef00000000.pst").exists() and not (built_index / "names-9.json").exists()
+    assert not spool.exists()
