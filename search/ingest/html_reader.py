@@ -31,8 +31,12 @@ _DATE_META = (
     "publish-date", "dc.date.issued", "dc.date", "date", "content_publishedtime", "dtk:publishdate",
     "article:modified_time", "datemodified", "datecreated",
 )
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# A tag ends at the next "<" as well as at ">": an unclosed "<meta" then stops there instead of scanning
+# on to the end of the head for every one of them (quadratic on crafted pages). An attribute name
+# starts only where no name character precedes it, and every run is possessive, so a run of name
+# characters is tried once, not once per position in it.
+_META_TAG = re.compile(r"<meta\b[^<>]*+>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""(?<![\w:.-])([\w:.-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
 _SECTION_META = ("article:section", "og:section", "section", "kanal", "category", "dtk:kanal")
 _WIDGET_TEXT = re.compile(r"\d+\s*shares?\b|facebook\s+twitter|copy link|load more|lihat semua|berlangganan|subscribe",
                           re.IGNORECASE)
