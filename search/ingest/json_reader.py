@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +19,8 @@ _WHITESPACE = " \t\r\n"
 _MAX_ITEM_CHARS = MAX_RECORD_BYTES  # one array item at most (characters, about bytes): the record cap
 _TOO_DEEP = ("JSON nested too deeply to read (arrays or objects inside each other past Python's recursion "
              "limit); fix or remove it")
-_CUT_MARGIN = 16  # a decode error this close to the end of the text read may be an item cut there
+_CUT_MARGIN = 16
+_MAX_BAD_LINES_IN_A_ROW = 1000  # binary data under a .jsonl name: one rejection per "line" would never end  # a decode error this close to the end of the text read may be an item cut there
 
 
 def _broken(exc: json.JSONDecodeError, text: str) -> bool:
@@ -46,15 +48,20 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             # then handed on as UTF-8 like every other line.
             stream = _Utf8Stream(io.TextIOWrapper(handle, encoding, errors="replace")) if encoding else handle
             last = number + 1
+            bad_in_a_row = 0
             for number, raw, size, ended in bounded_lines(stream):
                 last = number + 1
                 if not ended and cut_short(handle) is not None:
                     last = number  # the line the cut went through: part of what is missing
                     break
-                if raw is None:
-                    yield Rejection(f"{path}:{number}", over_cap("line", size))
-                else:
-                    yield _json_line(f"{path}:{number}", raw)
+                item = Rejection(f"{path}:{number}", over_cap("line", size)) if raw is None \
+                    else _json_line(f"{path}:{number}", raw)
+                yield item
+                bad_in_a_row = bad_in_a_row + 1 if isinstance(item, Rejection) else 0
+                if bad_in_a_row >= _MAX_BAD_LINES_IN_A_ROW:
+                    yield Rejection(f"{path}:{number + 1}", f"stopped reading after {bad_in_a_row:,} unreadable lines in "
+                                    "a row: the rest of the file was not read. Is it really JSON lines?")
+                    return
             cut = cut_short(handle)
         if cut is not None:
             yield Rejection(f"{path}:{last}", cut_short_reason(cut))
@@ -84,7 +91,27 @@ def _json_line(origin: str, raw: bytes) -> Item:
         return Rejection(origin, _TOO_DEEP, preview(raw))
     if not isinstance(data, dict):
         return Rejection(origin, f"expected a JSON object per line, got {_json_kind(data)}", preview(raw))
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        data = _without_surrogates(data)
     return RawRecord(origin, data)
+
+
+# JSON may escape half of a UTF-16 pair alone ("\ud800"); Python decodes it to a lone surrogate, which
+# no UTF-8 text (the index, the rejects file) can hold. Such characters become U+FFFD.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_TEXT = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """Return a decoded JSON value with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def read_json(path: Path) -> Iterator[Item]:
@@ -158,6 +185,8 @@ def read_json_array(path: Path) -> Iterator[Item]:
                         if end == len(buffer) and not eof and fill():
                             continue  # a number or word cut by the chunk boundary: decode it whole
                         break
+                    if _SURROGATE_ESCAPE_TEXT.search(buffer, pos, end):
+                        item = _without_surrogates(item)
                     pos = end
                     if isinstance(item, dict):
                         yield RawRecord(origin, item)
@@ -228,6 +257,8 @@ def _read_json_document(path: Path) -> Iterator[Item]:
         yield Rejection(f"{path}:{exc.lineno}", f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
                         "fix the file (no record of it was read)", preview(raw[max(0, exc.pos - 80): exc.pos + 80]))
         return
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        data = _without_surrogates(data)
     if isinstance(data, dict):
         # {"articles": [...]}-style wrappers are common exports; a plain object is one article.
         lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
