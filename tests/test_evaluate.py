@@ -101,7 +101,8 @@ def _write_set(tmp_path):
 
 def test_eval_command_compares_all_systems(runner, built_index, tmp_path):
     topics, qrels = _write_set(tmp_path)
-    args = ["eval", str(topics), str(qrels), "--index", str(built_index), "--compare",
+    # The Lucene baseline needs Java: tests/test_lucene_baseline.py runs it (slow); here, without it.
+    args = ["eval", str(topics), str(qrels), "--index", str(built_index), "--compare", "--no-lucene",
             "--baseline-dir", str(tmp_path / "baselines"), "--runs", str(tmp_path / "runs")]
     result = runner.invoke(main, args + ["--json"])
     assert result.exit_code == 0, result.output
