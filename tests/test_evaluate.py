@@ -142,7 +142,7 @@ PROJECT = __import__("pathlib").Path(__file__).resolve().parents[1]
 def test_judged_set_is_complete_and_graded():
     topics = read_topics(PROJECT / "eval" / "judged" / "topics.tsv")
     qrels = read_qrels(PROJECT / "eval" / "judged" / "qrels.txt")
-    assert len(topics) >= 30
+    assert len(topics) >= 60
     assert all(1 <= len(query.split()) <= 4 for query in topics.values())
     assert set(qrels) == set(topics), "every topic is judged, and only topics are"
     for qid, judged in qrels.items():
