@@ -37,6 +37,11 @@ RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than 
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
 SEARCH_TIME_LIMIT = 2.0  # seconds; the slowest of the 200 benchmark queries takes about 0.05 s on 7,000 articles
 REFRESH_SECONDS = 0.25  # how often to check for a new commit (a directory listing and a stat)
+# Words as written kept per cache of an Index's analyzer. Snippets re-analyse every hit's text, so
+# the cache met a news corpus's whole vocabulary: a served index's RSS rose for as long as new
+# articles were shown (toward 2 x 300,000 entries). 50,000 words take ~10 MB and hold the words of
+# the articles shown recently; an emptied cache refills at some 20 us a word.
+ANALYZER_CACHE_WORDS = 50_000
 OPEN_ATTEMPTS = 5  # tries to open the latest commit while writers commit under us
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
@@ -65,7 +70,7 @@ class Index:
         self._checked = 0.0
         # Queries are analysed as the index was: with the names its corpus taught, from the first search.
         self._names_stamp = _names_stamp(path)
-        self.analyzer = index_analyzer(path)
+        self.analyzer = _serving_analyzer(path)
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -143,7 +148,7 @@ class Index:
         """
         stamp = _names_stamp(self.path)
         if stamp != self._names_stamp:
-            self._names_stamp, self.analyzer = stamp, index_analyzer(self.path)
+            self._names_stamp, self.analyzer = stamp, _serving_analyzer(self.path)
         for name in ("title", "content"):
             if name in searcher.schema:
                 searcher.schema[name].analyzer = self.analyzer
@@ -404,6 +409,13 @@ def _load(snap: Snapshot) -> None:
 
 
 # -- helpers that run while the searcher is open ------------------------------------------------
+
+
+def _serving_analyzer(index_dir: Path):
+    """Return the index's analyzer with caches bounded for a long-lived server (see ANALYZER_CACHE_WORDS)."""
+    analyzer = index_analyzer(index_dir)
+    analyzer.cache_limit = ANALYZER_CACHE_WORDS
+    return analyzer
 
 
 def _names_stamp(index_dir: Path) -> tuple:

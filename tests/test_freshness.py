@@ -180,3 +180,16 @@ def test_a_damaged_new_commit_is_a_clear_error_then_recovers(archive_dir, tmp_pa
         shutil.rmtree(archive_dir)
         shutil.copytree(spare, archive_dir)  # the operator restores the backup
         assert index.search("banjir").total == 12
+
+
+def test_a_long_lived_index_keeps_its_analyzer_caches_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(search.index, "ANALYZER_CACHE_WORDS", 40)
+    rows = [{"id": f"w{n}", "title": f"Banjir kata{n}a kata{n}b", "content": " ".join(f"banjir kata{n}x{k}" for k in range(30))}
+            for n in range(30)]
+    index_dir = tmp_path / "ix"
+    build([_write(tmp_path / "w.jsonl", rows)], index_dir)
+    with Index.open(index_dir) as index:
+        for page in range(1, 4):  # snippets re-analyse every hit's words: hundreds of distinct ones
+            index.search("banjir", page=page, per_page=10)
+            assert len(index.analyzer._terms) <= 40 and len(index.analyzer._stems) <= 40
+        assert index.search("banjir").total == 30
