@@ -43,7 +43,7 @@ def stored(index_dir: Path) -> dict[str, dict]:
 
 
 def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, articles_file):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     rows = [*FIXTURE_ARTICLES,
             "{not json at all",
@@ -69,7 +69,7 @@ def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, a
 
 
 def test_reindexing_updates_changed_articles_and_never_doubles(tmp_path, built_index):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     changed = [dict(a) for a in FIXTURE_ARTICLES]
     changed[0]["content"] += "\n\nHujan akhirnya memadamkan api pada Kamis."
@@ -90,7 +90,7 @@ def test_the_later_version_of_an_id_wins_within_one_run(tmp_path):
 
 
 def test_exact_duplicate_of_an_indexed_article_is_skipped(tmp_path, built_index):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     copy = {**FIXTURE_ARTICLES[2], "id": "reposted", "source": "kompas"}
     summary = build([write_jsonl(tmp_path / "copy.jsonl", [copy])], built_index)

@@ -135,3 +135,12 @@ def test_the_installed_package_serves_every_static_file_and_template_route(built
     assert client.get("/no-such-page").status_code == 404  # error.html
     templates = {p.name for p in ROOT.joinpath("web", "templates").iterdir()}
     assert templates <= set(create_app({"INDEX": str(built_index)}).jinja_env.list_templates())
+
+
+def test_tests_import_each_other_as_top_level_modules():
+    """Under scripts/test.sh the tree's root is not on sys.path (the installed package must not be
+    shadowed by it): tests/ is, so a test imports `conftest` or `test_x`, never `tests.x`."""
+    offenders = [f"{path.name}:{number}" for path in sorted(ROOT.joinpath("tests").glob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.match(r"\s*(from tests[. ]|import tests\b)", line)]
+    assert not offenders, offenders
