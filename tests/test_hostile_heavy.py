@@ -55,7 +55,7 @@ def test_bombs_are_rejected_in_bounded_memory(tmp_path, case, size, indexed):
     if case != "newlines_jsonl_gz":
         assert summary["rejected"] == 1
         reason = next(iter(summary["reasons"]))
-        assert "16 MB limit" in reason or "columns" in reason
+        assert "8 MB limit" in reason or "columns" in reason
     assert peak < PEAK_RSS_LIMIT_MB, f"{case}: peak RSS {peak:.0f} MB"
 
 
@@ -78,7 +78,7 @@ def test_an_article_just_under_the_cap_is_indexed_in_bounded_memory_and_searched
             out.write(json.dumps({"id": "besar", "title": "Banjir besar", "content": sentence * (huge_chars // len(sentence))}) + "\n")
         return path
 
-    big = archive("big.jsonl", 15 * MB)  # just under the 16 MB cap
+    big = archive("big.jsonl", 8 * MB - 100_000)  # just under the 8 MB cap
     summary, peak = index_measured(big, tmp_path / "big")
     assert summary["indexed"] == 51 and peak < PEAK_RSS_LIMIT_MB, peak
     index_measured(archive("small.jsonl", 150_000), tmp_path / "small")

@@ -323,4 +323,4 @@ def test_a_record_over_the_cap_is_rejected_with_the_cap_named(tmp_path, kind):
     path.write_bytes(gzip.compress(data, compresslevel=1) if kind.endswith(".gz") else data)
     summary, rejects = accounted_build(tmp_path, path)
     assert summary.indexed == (2 if kind in ("jsonl", "jsonl.gz", "csv.gz") else 0)
-    assert len(rejects) == 1 and "16 MB limit" in rejects[0]["reason"]
+    assert len(rejects) == 1 and "8 MB limit" in rejects[0]["reason"]
