@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.errors import SearchTooSlow
-from search.analysis import normalise
+from search.analysis import normalise, plain_analyzer
 from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
 
 # BM25F parameters (Robertson & Zaragoza 2009): tf is normalised per field, weighted, summed, then saturated.
@@ -221,6 +221,7 @@ class Snapshot:
         self._texts = LruCache(STORED_CACHE_SIZE)
         self._stored = LruCache(STORED_CACHE_SIZE)
         self.deadline: float | None = None  # perf_counter() time the running search must end by
+        self.analyzer = plain_analyzer()  # the Index sets its own (with the index's learned names)
 
     def past_deadline(self) -> bool:
         """Return whether the running search is past its deadline (for steps that can do less instead of failing)."""
@@ -460,6 +461,8 @@ class Snapshot:
                 group_mask |= found
                 total += scores
             matched += group_mask
+        for words in parsed.optional:  # function words: they add to the score, never to `matched`
+            total += self.words_scores(words, expansions)[1]
         excluded = np.zeros(self.size, dtype=bool)
         for words in parsed.excluded:
             excluded |= self.words_scores(words, expansions)[0]
