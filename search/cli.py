@@ -173,7 +173,7 @@ def stats_command(index_dir, as_json):
 @main.command("analyze")
 @click.argument("text")
 @click.option("--explain", is_flag=True,
-              help="One word a line: word, index term, and why (stop word, correction, protected, learned name, stemmed...).")
+              help="One word a line: word, index term, and why (correction, protected, learned name, stemmed, function word...).")
 @index_option
 def analyze_command(text, explain, index_dir):
     """Print the index terms Warta makes of TEXT (to see why a word does or does not match).
@@ -183,19 +183,25 @@ def analyze_command(text, explain, index_dir):
     from search import analysis
 
     if Path(index_dir).is_dir():
-        from search.indexer import use_index_names
+        from search.indexer import index_analyzer
 
-        use_index_names(index_dir)
+        analyzer = index_analyzer(index_dir)
+    else:
+        analyzer = analysis.IndonesianAnalyzer()
     if not explain:
-        click.echo(" ".join(analysis.analyze(text)))
+        click.echo(" ".join(analyzer.analyze(text)))
         return
+    functions = analysis.function_words()
     for match in analysis.TOKEN_PATTERN.finditer(text):
         word = analysis.normalise(match.group())
-        if word in analysis.stop_words():
-            click.echo(f"{match.group()}\t-\tstop word")
-        else:
-            root, reason = analysis.explain(word)
-            click.echo(f"{match.group()}\t{root}\t{reason}")
+        entry = analyzer.token_terms(match.group())
+        terms = entry if isinstance(entry, str) else " ".join(dict.fromkeys(term for term, _ in entry[1]))
+        root, reason = analyzer.explain(word)
+        if not isinstance(entry, str):
+            reason = f"hyphenated: its parts and joined form ({reason})"
+        elif word in functions:
+            reason += "; a function word: optional in plain queries"
+        click.echo(f"{match.group()}\t{terms}\t{reason}")
 
 
 @main.command("eval")
