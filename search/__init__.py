@@ -6,10 +6,11 @@
 from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
                            SearchTooSlow, WartaError)
 from search.index import Index
-from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit, IndexStats,
+                            SearchResults, TrendCount, Trends, TrendSeries)
 
 __all__ = [
-    "ArticleRecord", "Copy", "FacetCount", "Hit", "IncompatibleIndex", "Index", "IndexBusy",
-    "IndexNotFound", "IndexStats", "InvalidQuery", "RejectedRecord", "SearchResults", "SearchTooSlow",
-    "WartaError",
+    "ArticleRecord", "Citation", "Concordance", "ConcordanceLine", "Copy", "FacetCount", "Hit", "IncompatibleIndex",
+    "Index", "IndexBusy", "IndexNotFound", "IndexStats", "InvalidQuery", "RejectedRecord", "SearchResults",
+    "SearchTooSlow", "TrendCount", "TrendSeries", "Trends", "WartaError",
 ]
