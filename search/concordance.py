@@ -13,6 +13,7 @@ from search.results import ConcordanceLine
 
 SORTS = ("date", "before", "after", "relevance")  # date: oldest first; relevance: the search's order
 MAX_WIDTH = 500
+ARTICLES_PER_LINE = 4  # at most limit * this many articles are read for `limit` lines
 
 
 def check(sort: str, width, limit) -> tuple[int, int]:

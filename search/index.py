@@ -232,12 +232,27 @@ class Index:
         return self._records(snap, ranked)
 
     def _records(self, snap: Snapshot, docs: np.ndarray) -> Iterator[ArticleRecord]:
-        """Yield the stored article of each document, reading EXPORT_CHUNK at a time under the lock."""
-        for begin in range(0, docs.size, EXPORT_CHUNK):
+        """Yield the stored article of each document, reading EXPORT_CHUNK at a time under the lock.
+
+        The next chunk is read in a helper thread while this one is consumed: most of reading is
+        zlib inflating the stored text, which runs without the GIL, so it overlaps with writing rows.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(begin: int) -> list[ArticleRecord]:
             with self._lock:  # the searcher's files are shared: read a chunk, then let searches run
-                chunk = [snap.searcher.stored_fields(doc) for doc in docs[begin:begin + EXPORT_CHUNK].tolist()]
-            for stored in chunk:
-                yield _record(stored)
+                return [_record(stored) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
+
+        if docs.size <= EXPORT_CHUNK:
+            yield from read(0) if docs.size else ()
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-export") as pool:
+            pending = pool.submit(read, 0)
+            for begin in range(0, docs.size, EXPORT_CHUNK):
+                chunk = pending.result()
+                if begin + EXPORT_CHUNK < docs.size:
+                    pending = pool.submit(read, begin + EXPORT_CHUNK)
+                yield from chunk
 
     def trends(self, queries, by: str = "year", *, source=None, category=None, date_from=None,
                date_to=None, year=None, month=None) -> Trends:
@@ -295,12 +310,16 @@ class Index:
             finally:
                 snap.deadline = None
             content_spec = _match_specs(parsed, expansions)[1]
+        if not content_spec:
+            raise InvalidQuery("Keyword in context shows words in article bodies: leave out title: to see them there.")
         lines: list = []
         read = 0
         truncated = False
+        # Articles can match through their titles alone (no body line): stop reading somewhere.
+        ranked = ranked[:limit * _concordance.ARTICLES_PER_LINE + EXPORT_CHUNK]
         for begin in range(0, ranked.size, EXPORT_CHUNK):
             with self._lock:
-                chunk = [snap.searcher.stored_fields(doc) for doc in ranked[begin:begin + EXPORT_CHUNK].tolist()]
+                chunk = snap.stored_batch(ranked[begin:begin + EXPORT_CHUNK].tolist())
             for stored in chunk:
                 found = _concordance.lines_of(stored, _date_text(stored), content_spec, width)
                 read += 1
@@ -311,6 +330,7 @@ class Index:
                 lines.extend(found)
             if truncated:
                 break
+        truncated = truncated or read < docs.size
         return Concordance(query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
                            sort=sort, lines=tuple(_concordance.sort_lines(lines, sort)), articles=read,
                            truncated=truncated)

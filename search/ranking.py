@@ -239,6 +239,24 @@ class Snapshot:
             self._stored.put(doc, fields)
         return fields
 
+    def stored_batch(self, docs) -> list[dict]:
+        """Return the stored fields of many documents, uncached (exports and concordances read each once).
+
+        Reads each segment's per-document store directly (Whoosh-private `_perdoc`): the public
+        reader.stored_fields() copies every dict through a filter against the schema, a sixth of
+        an export's time, and a Warta schema never drops a stored field. Falls back to the public
+        call for any other reader.
+        """
+        starts = [offset for _, offset in self.leaves]
+        found = []
+        for doc in docs:
+            number = bisect_left(starts, doc + 1) - 1
+            leaf, offset = self.leaves[number]
+            perdoc = getattr(leaf, "_perdoc", None)
+            fields = perdoc.stored_fields(doc - offset) if perdoc is not None else None
+            found.append(dict(fields) if fields is not None else self.searcher.stored_fields(doc))
+        return found
+
     def plain_text(self, doc: int) -> str:
         """Return a document's title and content, normalised as query words are (kept like stored fields)."""
         text = self._texts.get(doc)

@@ -212,7 +212,8 @@ def feed():
                         "title": _xml_text(hit.title or _plain(hit.title_html)), "summary": _xml_text(_plain(hit.snippet)),
                         "source": _xml_text(hit.source or ""), "category": _xml_text(hit.category or "")})
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    updated = max((e["updated"] for e in entries if e["updated"]), default=None) or now
+    # The feed changed when its newest entry appeared (dates carry their own zones: compare moments).
+    updated = max((e["updated"] for e in entries if e["updated"]), key=datetime.fromisoformat, default=None) or now
     self_url = request.url
     body = render_template("feed.xml", state=state, entries=entries, updated=updated, self_url=self_url,
                            feed_id=self_url, results=results, results_url=links.search_url(state.with_page(1)),
