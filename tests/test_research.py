@@ -94,6 +94,7 @@ def collapsed(records):
     ("banjir", {}), ("banjir", {"sort": "newest"}), ("banjir", {"sort": "oldest"}), ("banjir", {"source": ["detik", "kompas"]}),
     ("banjir garut", {}), ("", {"category": "olahraga"}), ("", {}), ("bola", {"date_from": "2017-01-01", "date_to": "2018-12-31"}),
     ("banjir OR korupsi -jakarta", {}), ("tembak", {"year": "2017"}),
+    ("banjir bandang jakarta", {}),  # 3 words, few hold all: some-word matches follow, as search counts them
 ])
 def test_export_is_the_search_result_set_row_by_row(ix, query, filters):
     rows = list(ix.export(query, **filters))
@@ -175,9 +176,10 @@ def test_export_field_lists_are_checked():
 @pytest.mark.parametrize("by", ["year", "month"])
 @pytest.mark.parametrize("filters", [{}, {"source": "kompas"}, {"category": ["regional", "metro"]}])
 def test_trend_counts_are_search_totals_per_period(ix, by, filters):
-    result = ix.trends(["banjir", "korupsi", "bola"], by=by, **filters)
+    queries = ["banjir", "korupsi", "bola", "banjir bandang jakarta"]
+    result = ix.trends(queries, by=by, **filters)
     assert result.by == by
-    assert [s.query for s in result.series] == ["banjir", "korupsi", "bola"]
+    assert [s.query for s in result.series] == queries
     periods = [c.period for c in result.series[0].counts]
     assert periods == sorted(periods) and len(set(periods)) == len(periods)
     for series in result.series:
