@@ -284,14 +284,9 @@ def kwic_command(query, index_dir, source, category, date_from, date_to, width, 
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
     if as_csv:
-        from search.export import csv_cell
+        from search.export import concordance_csv
 
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["id", "date", "source", "left", "match", "right"])
-        for line in result.lines:
-            writer.writerow([csv_cell(v) for v in (line.id, line.date, line.source, line.left, line.match, line.right)])
+        click.echo(concordance_csv(result.lines, bom=False), nl=False)
         return
     for line in result.lines:
         left = line.left[-width:].rjust(width)

@@ -96,3 +96,18 @@ def chunks(records: Iterable[ArticleRecord], format: str, fields: tuple[str, ...
     if format == "jsonl":
         return jsonl_chunks(records, fields)
     raise InvalidQuery(f"Unknown export format {str(format)[:20]!r}: use csv or jsonl.")
+
+
+CONCORDANCE_FIELDS = ("id", "date", "source", "left", "match", "right")
+
+
+def concordance_csv(lines, bom: bool = True) -> str:
+    """Return keyword-in-context lines as CSV text (the same conventions as the article export)."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CONCORDANCE_FIELDS)
+    for line in lines:
+        writer.writerow([csv_cell(getattr(line, name)) for name in CONCORDANCE_FIELDS])
+    return buffer.getvalue()

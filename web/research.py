@@ -71,7 +71,7 @@ def _export(form: str) -> Response:
     # Checked and matched now, so a bad query is a 400 before anything is sent; rows come as read.
     records = get_index().export(state.q, sort=state.sort, **_filters(state))
     body = stream_with_context(export_formats.chunks(records, form, fields))
-    return Response(body, mimetype=MEDIA_TYPES[form].split(";")[0], content_type=MEDIA_TYPES[form], headers={
+    return Response(body, content_type=MEDIA_TYPES[form], headers={
         "Content-Disposition": f'attachment; filename="{_filename(state, form)}"'})
 
 
@@ -168,19 +168,7 @@ def api_kwic():
 def kwic_csv():
     state = _state(require=False)
     result, _ = _concordance(state, KWIC_MAX_LIMIT)
-
-    def rows():
-        yield export_formats.BOM + "id,date,source,left,match,right\r\n"
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        for line in result.lines:
-            writer.writerow([export_formats.csv_cell(v) for v in (line.id, line.date, line.source, line.left, line.match, line.right)])
-        yield buffer.getvalue()
-
-    return Response(rows(), content_type=MEDIA_TYPES["csv"], headers={
+    return Response(export_formats.concordance_csv(result.lines), content_type=MEDIA_TYPES["csv"], headers={
         "Content-Disposition": f'attachment; filename="{_filename(state, "kwic.csv")}"'})
 
 
