@@ -6,7 +6,7 @@ text re-analysed with the index's analyzer, so a search for "tembak" finds "mene
 """
 from __future__ import annotations
 
-from search.analysis import normalise
+from search.analysis import TOKEN_PATTERN, normalise
 from search.errors import InvalidQuery
 from search.highlight import MatchSpec, find_matches
 from search.results import ConcordanceLine
@@ -74,7 +74,12 @@ def sort_lines(lines: list[ConcordanceLine], sort: str) -> list[ConcordanceLine]
     if sort == "date":
         return sorted(lines, key=lambda line: (line.date is None, line.date or "", line.id))
     if sort == "before":
-        return sorted(lines, key=lambda line: (normalise(line.left).split()[::-1], line.date or "", line.id))
+        return sorted(lines, key=lambda line: (words(line.left)[::-1], line.date or "", line.id))
     if sort == "after":
-        return sorted(lines, key=lambda line: (normalise(line.right).split(), line.date or "", line.id))
+        return sorted(lines, key=lambda line: (words(line.right), line.date or "", line.id))
     return lines
+
+
+def words(text: str) -> list[str]:
+    """Return the words of text as the analyzer tokenises them, lowercased (punctuation is not a word)."""
+    return [normalise(word) for word in TOKEN_PATTERN.findall(text)]

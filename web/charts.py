@@ -14,6 +14,7 @@ from web.markup import MONTHS
 
 COLOURS = ("#1f5fbf", "#c0392b", "#2e8b57", "#8e44ad", "#d35400")  # one per trends query (at most 5)
 HIST_WIDTH, HIST_HEIGHT, HIST_LABEL = 640, 120, 18
+HIST_MAX_SLOT = 48
 CHART_WIDTH, CHART_HEIGHT = 720, 300
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 12, 40
 
@@ -59,7 +60,7 @@ def histogram(facets: dict, state, search_url) -> Histogram | None:
     if not periods or (len(periods) == 1 and periods[0] == UNDATED):
         return None
     peak = max(max(counts.values(), default=0), undated)
-    slot = HIST_WIDTH / len(periods)
+    slot = min(HIST_WIDTH / len(periods), HIST_MAX_SLOT)  # a year or two of matches: bars, not a block
     every = max(1, -(-len(periods) // 14))  # at most about 14 labels fit under the bars
     bars = []
     for number, period in enumerate(periods):
