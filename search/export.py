@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Iterable, Iterator
 
 from search.errors import InvalidQuery
@@ -26,6 +27,7 @@ DEFAULT_FIELDS = ("id", "title", "date", "source", "url", "category", "cluster")
 FORMATS = ("csv", "jsonl")
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")  # line ends to str.splitlines(), left raw by json.dumps
 ROWS_PER_WRITE = 64  # rows joined into one piece of text: fewer, larger writes to the stream
 
 
@@ -81,7 +83,10 @@ def jsonl_chunks(records: Iterable[ArticleRecord], fields: tuple[str, ...]) -> I
     """Yield JSON lines of the records (one object per article, the chosen fields), a few dozen per piece."""
     lines = []
     for record in records:
-        lines.append(json.dumps({name: getattr(record, name) for name in fields}, ensure_ascii=False))
+        line = json.dumps({name: getattr(record, name) for name in fields}, ensure_ascii=False)
+        if _LINE_BREAKS.search(line):  # str.splitlines() would cut a line at these: write them escaped
+            line = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+        lines.append(line)
         if len(lines) == ROWS_PER_WRITE:
             yield "\n".join(lines) + "\n"
             lines = []

@@ -394,3 +394,31 @@ def test_cli_cite(runner, research_index_dir):
     assert only.output.startswith("@online{")
     missing = runner.invoke(main, ["cite", "nope", "--index", str(research_index_dir)])
     assert missing.exit_code == 1 and "No article with id 'nope'" in missing.output
+
+
+# -- CSV and JSON lines never lose or split a field ------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60) | st.sampled_from(
+    ["a\u2028b", "x\x85y\r\nz", '"=1+2"', "=HYPERLINK(\"http://x\")", "-- CNN", "\u2029"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT, st.one_of(st.none(), _TEXT)), max_size=6))
+def test_csv_and_jsonl_round_trip_any_text(values):
+    from search.export import chunks
+    from search.results import ArticleRecord
+
+    records = [ArticleRecord(id=f"id-{n}", title=title, content=content, url=url, source="kompas", date=None,
+                             category=None, cluster=f"id-{n}") for n, (title, content, url) in enumerate(values)]
+    fields = ("id", "title", "url", "content", "date")
+    text = "".join(chunks(iter(records), "csv", fields))
+    table = list(csv.reader(io.StringIO(text[len(BOM):], newline="")))
+    assert len(table) == len(records) + 1  # one row per article, whatever the text holds
+    for row, record in zip(table[1:], records):
+        for cell, name in zip(row, fields):
+            value = getattr(record, name) or ""
+            assert cell == ("'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value)
+    lines = "".join(chunks(iter(records), "jsonl", fields)).splitlines()  # as strictly as any reader splits
+    assert [json.loads(line) for line in lines if line] == [{f: getattr(r, f) for f in fields} for r in records]
