@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from search.analysis import TOKEN_PATTERN, normalise
 from search.errors import InvalidQuery
-from search.highlight import MatchSpec, find_matches
+from search.highlight import TEXT_WINDOW, MatchSpec, find_matches
 from search.results import ConcordanceLine
 
 SORTS = ("date", "before", "after", "relevance")  # date: oldest first; relevance: the search's order
@@ -31,15 +31,27 @@ def check(sort: str, width, limit) -> tuple[int, int]:
     return width, limit
 
 
-def lines_of(stored: dict, date: str | None, spec: MatchSpec, width: int) -> list[ConcordanceLine]:
-    """Return the concordance lines of one article's body."""
+def lines_of(stored: dict, date: str | None, spec: MatchSpec, width: int, wanted: int | None = None) -> list[ConcordanceLine]:
+    """Return the concordance lines of one article's body (at most `wanted`, when given).
+
+    The body is read a window of TEXT_WINDOW characters at a time (cut at spaces), stopping once
+    `wanted` lines are found: a huge article costs what its first lines need, not its whole length.
+    """
     text = stored.get("content") or ""
-    found = []
-    for start, end, _ in find_matches(text, spec):
-        found.append(ConcordanceLine(
-            id=stored["id"], date=date, source=stored.get("source"),
-            left=_left(text, start, width), match=_flat(text[start:end]), right=_right(text, end, width)))
-    return found
+    found: list[ConcordanceLine] = []
+    begin = 0
+    while begin < len(text) and (wanted is None or len(found) < wanted):
+        stop = len(text)
+        if stop - begin > TEXT_WINDOW:
+            space = text.rfind(" ", begin + TEXT_WINDOW - 200, begin + TEXT_WINDOW)
+            stop = space if space > begin else begin + TEXT_WINDOW
+        for start, end, _ in find_matches(text[begin:stop], spec):
+            start, end = start + begin, end + begin
+            found.append(ConcordanceLine(
+                id=stored["id"], date=date, source=stored.get("source"),
+                left=_left(text, start, width), match=_flat(text[start:end]), right=_right(text, end, width)))
+        begin = stop
+    return found if wanted is None else found[:wanted]
 
 
 def _flat(text: str) -> str:

@@ -338,7 +338,7 @@ class Index:
             with self._lock:
                 chunk = snap.stored_batch(ranked[begin:begin + EXPORT_CHUNK].tolist())
             for stored in chunk:
-                found = _concordance.lines_of(stored, _date_text(stored), content_spec, width)
+                found = _concordance.lines_of(stored, _date_text(stored), content_spec, width, limit - len(lines) + 1)
                 read += 1
                 if len(lines) + len(found) > limit:
                     lines.extend(found[:limit - len(lines)])

@@ -422,3 +422,16 @@ def test_csv_and_jsonl_round_trip_any_text(values):
             assert cell == ("'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value)
     lines = "".join(chunks(iter(records), "jsonl", fields)).splitlines()  # as strictly as any reader splits
     assert [json.loads(line) for line in lines if line] == [{f: getattr(r, f) for f in fields} for r in records]
+
+
+def test_concordance_reads_a_huge_article_window_by_window():
+    from search.concordance import lines_of
+    from search.highlight import TEXT_WINDOW, MatchSpec
+
+    text = ("Warga kota beraktivitas seperti biasa. " * (TEXT_WINDOW // 20)) + "Banjir datang. " * 3
+    stored = {"id": "besar", "content": text, "source": "tempo"}
+    spec = MatchSpec(terms=frozenset({"banjir"}))
+    every = lines_of(stored, None, spec, 20)
+    assert [line.match for line in every] == ["Banjir"] * 3  # past the first window too
+    assert every[0].left.endswith("biasa. ") and every[0].right == " datang. Banjir"  # whole words within 20
+    assert len(lines_of(stored, None, spec, 20, wanted=1)) == 1
