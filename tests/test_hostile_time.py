@@ -1,8 +1,9 @@
 """Bounded time on crafted text: no input of N bytes costs more than linear time.
 
-Checked by size-scaling ratios of CPU time (the best of three runs each), not by wall-clock
-thresholds that break on a busy machine: doubling the crafted text must cost less than 3x (a
-quadratic pattern costs 4x, a cubic one 8x). Where the issue measured a case, the cost per MB is
+Checked by size-scaling ratios of CPU time (the best of five runs each), not by wall-clock
+thresholds that break on a busy machine: four times the crafted text must cost less than 8x (linear
+costs 4x, a quadratic pattern 16x, a cubic one 64x). Doubling with a 3x bound was tried first and
+failed now and then at a load of 15-20 on two cores, where CPU time itself swings by 2x. Where the issue measured a case, the cost per MB is
 also held under its 1 s per MB of crafted text, in CPU seconds.
 """
 from __future__ import annotations
@@ -16,12 +17,13 @@ from search import highlight
 from search.ingest import clean, csv_reader, dates, html_reader, read_inputs
 from search.ingest.limits import bounded_lines
 
-RATIO = 3.0
+SCALE = 4
+RATIO = 8.0
 
 
 def cpu_cost(work, *args) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         started = time.process_time()
         work(*args)
         best = min(best, time.process_time() - started)
@@ -29,11 +31,11 @@ def cpu_cost(work, *args) -> float:
 
 
 def assert_linear(make, work, size: int, per_mb: float | None = None) -> None:
-    small, large = make(size), make(2 * size)
+    small, large = make(size), make(SCALE * size)
     cost_small, cost_large = cpu_cost(work, small), cpu_cost(work, large)
     assert cost_large / cost_small < RATIO or cost_large < 0.02, (cost_small, cost_large)
     if per_mb is not None:
-        assert cost_large / (2 * size / 1e6) < per_mb, cost_large
+        assert cost_large / (SCALE * size / 1e6) < per_mb, cost_large
 
 
 def baca_juga(size: int) -> str:
