@@ -586,3 +586,10 @@ def test_opensearch_links_never_come_from_the_host_header(web_index):
 def test_a_bad_base_url_is_refused_at_start_up(web_index, value):
     with pytest.raises(ValueError, match="BASE_URL"):
         create_app({"INDEX": str(web_index), "BASE_URL": value})
+
+
+def test_feeds_and_citations_never_carry_the_host_header(web_index):
+    client = create_app({"INDEX": str(web_index)}).test_client()
+    for route in ("/feed.atom?q=banjir", "/api/articles/banjir-bekasi-2020", "/articles/banjir-bekasi-2020"):
+        response = client.get(route, headers={"Host": "evil.example"})
+        assert b"evil.example" not in response.data, route

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
 from search import InvalidQuery
-from web import charts, links
+from web import charts, links, public
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
 from web.markup import marked, paragraphs
@@ -74,8 +74,6 @@ def opensearch():
     # Absolute links come from the BASE_URL setting (or, under `warta serve` on one address, that
     # address), never from the request's Host header: a hostile Host would end up in a document that
     # browsers keep and send searches to. Without either, the links are relative to this document.
-    config = current_app.config
-    base = (config["BASE_URL"] or config.get("SERVED_AT") or "").rstrip("/")
-    response = make_response(render_template("opensearch.xml", base=base))
+    response = make_response(render_template("opensearch.xml", base=public.base_url()))
     response.headers["Content-Type"] = "application/opensearchdescription+xml; charset=utf-8"
     return response
