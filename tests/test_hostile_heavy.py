@@ -34,9 +34,12 @@ def index_measured(path: Path, index: Path) -> tuple[dict, float]:
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(path), "--index", str(index)],
                           capture_output=True, text=True, timeout=600)
     result = json.loads(done.stdout)
-    assert result["code"] == 0, result["stderr"]
     summary = json.loads(result["stdout"])
     assert summary["read"] == summary["indexed"] + summary["updated"] + summary["duplicates"] + summary["rejected"]
+    # Exit 1 exactly when nothing was readable ("nothing was indexed", with the summary still printed).
+    nothing = summary["read"] == summary["rejected"]
+    assert result["code"] == (1 if nothing else 0), result["stderr"]
+    assert bool(summary["failure"]) == nothing
     return summary, result["peak_mb"]
 
 
