@@ -1,0 +1,168 @@
+"""Warta's analysis as an OpenSearch analysis chain: settings, and the word lists beside them.
+
+The chain, in the order OpenSearch runs it:
+
+    char_filter  warta_fold      mapping: accented letters to Warta's folded form, ’ to ', ‐ to -
+    tokenizer    warta_tokens    pattern: Warta's token pattern, written with Java's classes
+    filter       lowercase
+                 warta_stop      stop: Warta's stop words (positions kept, as Warta counts them)
+                 warta_keep      keyword_marker: protected words and learned names Warta never stems
+                 warta_stems     stemmer_override: word => Warta's term, for every word of the index
+                 warta_keep_*    keyword_marker patterns: digits, symbols, short words (Warta keeps them)
+                 warta_stemmer   stemmer (indonesian): only words none of the above decided
+
+Every word the index has seen gets its term from Warta itself (the rules file), so the Indonesian
+stemmer of Lucene (about two thirds right on news words, where Warta is ~98%) only sees new words.
+The folding runs as a char filter rather than ASCII folding: ASCIIFoldingFilter folds far more than
+Warta does (ß to ss, æ to ae), and a char filter keeps highlight offsets right. Each folded
+letter becomes letters only, so token boundaries are the same before and after it.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+from search.opensearch.warta_terms import IndexTerms
+
+ANALYZER = "warta"              # title and content
+EXACT_ANALYZER = "warta_exact"  # the .exact subfields: the same words, unstemmed (exact-form boosts)
+RULES_FILE = "warta-stems.txt"         # stemmer_override rules, beside template.json
+KEYWORDS_FILE = "warta-keywords.txt"   # keyword_marker words, beside template.json
+# Where the word lists go on every node: rules_path and keywords_path are read relative to the
+# node's config folder (OpenSearch refuses paths outside it).
+CONFIG_SUBDIR = "analysis"
+
+# Python's \w (what Warta's TOKEN_PATTERN uses) is letters, numbers and the underscore; Java's \w
+# is ASCII only unless flagged, and its Unicode mode adds combining marks, which Python's lacks.
+# So the class is spelled out.
+JAVA_WORD = r"[\p{L}\p{N}_]"
+# Warta's folding of letters in these blocks (Latin-1, Extended-A/B, Extended Additional).
+_FOLDED_BLOCKS = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_JOINERS = {"’": "'", "‐": "-"}  # the analyzer reads them as ' and -
+
+
+# The keyword_marker patterns of the chain (Java and Python read them alike): words Warta keeps as
+# written, whatever the vocabulary; rules that would say the same are left out of the rules file.
+KEEP_SYMBOLS = ".*[^a-z-].*"   # digits, apostrophes, other scripts (Warta's _NEEDS_NO_STEM)
+KEEP_SHORT = ".{1,3}"           # under 4 letters (Warta's _MIN_STEM_LENGTH)
+_KEPT_BY_PATTERN = re.compile(f"{KEEP_SYMBOLS}|{KEEP_SHORT}")
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The files the chain reads from the node's config folder, as lines."""
+
+    rules: list[str]      # "word=>term"
+    keywords: list[str]   # one word a line
+
+
+def java_token_pattern(terms: IndexTerms) -> str:
+    """Return Warta's token pattern in Java regex syntax (the pattern tokenizer's `pattern`)."""
+    pattern = terms.token_pattern.pattern
+    java = pattern.replace(r"\w", JAVA_WORD)
+    if "\\" in java.replace(JAVA_WORD, ""):
+        # An escape this translation does not know: refuse rather than export a chain that differs.
+        raise ValueError(f"Cannot translate Warta's token pattern to Java: {pattern!r}")
+    return java
+
+
+def fold_mappings(terms: IndexTerms) -> list[str]:
+    """Return the mapping char filter's rules: each letter Warta folds, to what it becomes."""
+    word = re.compile(r"\w+")
+    rules = [f"{_escape(char)}=>{_escape(target)}" for char, target in _JOINERS.items()]
+    for start, end in _FOLDED_BLOCKS:
+        for code in range(start, end + 1):
+            char = chr(code)
+            if not word.fullmatch(char):
+                continue  # × and ÷: separators, never inside a token
+            target = terms.normalise(char)
+            # Java lowercases one character at a time; Python's "İ".lower() is two characters.
+            if target == char.lower() and len(char.lower()) == 1:
+                continue
+            if not word.fullmatch(target):
+                continue  # folding would change where tokens end: leave it to the stemmer rules
+            rules.append(f"{_escape(char)}=>{_escape(target)}")
+    return rules
+
+
+def _escape(text: str) -> str:
+    """Return text written with \\uXXXX escapes for non-ASCII (OpenSearch's mapping rule syntax)."""
+    return "".join(ch if ch.isascii() and ch.isalnum() or ch in "'-" else f"\\u{ord(ch):04x}" for ch in text)
+
+
+def word_lists(terms: IndexTerms, vocabulary: set[str]) -> WordLists:
+    """Return the rules and keywords that give every word of `vocabulary` its Warta term.
+
+    vocabulary: normalised words of the index's text. Words Warta keeps as they are because they
+    are protected or learned names go to the keyword list (also for words the index never had);
+    every other word gets a rule, itself included when Warta keeps it (so that the Indonesian
+    stemmer never sees it). Stem corrections are rules whether or not the index has the word.
+    """
+    stops = terms.stop_words
+    corrections = terms.stem_corrections
+    keywords = sorted(w for w in (terms.protected_words | terms.learned_names)
+                      if w not in corrections and w not in stops and _is_one_token(terms, w))
+    keep = set(keywords)
+    rules: dict[str, str] = {}
+    for word in sorted(vocabulary | set(corrections)):
+        if word in stops or word in keep or not _is_one_token(terms, word):
+            continue
+        term = terms.term(word)
+        if term and not (term == word and _KEPT_BY_PATTERN.fullmatch(word)):
+            rules[word] = term
+    # No spaces around "=>": OpenSearch's rule parsers differ in what they trim.
+    return WordLists(rules=[f"{w}=>{t}" for w, t in rules.items()], keywords=keywords)
+
+
+def _is_one_token(terms: IndexTerms, word: str) -> bool:
+    """Return whether the word is one whole token (rules for anything else could never match)."""
+    return bool(word) and terms.token_pattern.fullmatch(word) is not None and "=>" not in word
+
+
+def analysis_settings(terms: IndexTerms, rules_in: str = "path", lists: WordLists | None = None) -> dict:
+    """Return the index settings' `analysis` section.
+
+    rules_in: "path" reads the word lists from the node's config folder (analysis/...: copy them
+    there); "inline" puts them in the settings (for clusters whose config folder cannot be reached,
+    such as managed ones or a test container; needs `lists`).
+    """
+    if rules_in == "inline":
+        if lists is None:
+            raise ValueError("inline word lists need the lists")
+        keep = {"keywords": lists.keywords}
+        stems = {"rules": lists.rules}
+    else:
+        keep = {"keywords_path": f"{CONFIG_SUBDIR}/{KEYWORDS_FILE}"}
+        stems = {"rules_path": f"{CONFIG_SUBDIR}/{RULES_FILE}"}
+    filters = {
+        "warta_stop": {"type": "stop", "stopwords": sorted(terms.stop_words), "ignore_case": False},
+        "warta_keep": {"type": "keyword_marker", "ignore_case": False, **keep},
+        "warta_stems": {"type": "stemmer_override", **stems},
+        # Warta keeps words with digits or symbols as written, and words under 4 letters.
+        "warta_keep_symbols": {"type": "keyword_marker", "keywords_pattern": KEEP_SYMBOLS},
+        "warta_keep_short": {"type": "keyword_marker", "keywords_pattern": KEEP_SHORT},
+        "warta_stemmer": {"type": "stemmer", "language": "indonesian"},
+    }
+    if not terms.stop_words:
+        del filters["warta_stop"]
+    stemmed = ["lowercase", *(["warta_stop"] if terms.stop_words else []), "warta_keep", "warta_stems",
+               "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]
+    unstemmed = ["lowercase", *(["warta_stop"] if terms.stop_words else [])]
+    return {
+        "char_filter": {"warta_fold": {"type": "mapping", "mappings": fold_mappings(terms)}},
+        "tokenizer": {"warta_tokens": {"type": "pattern", "pattern": java_token_pattern(terms), "group": 0}},
+        "filter": filters,
+        "analyzer": {
+            ANALYZER: {"type": "custom", "char_filter": ["warta_fold"], "tokenizer": "warta_tokens",
+                       "filter": stemmed},
+            EXACT_ANALYZER: {"type": "custom", "char_filter": ["warta_fold"], "tokenizer": "warta_tokens",
+                             "filter": unstemmed},
+        },
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover - a look at the chain by hand
+    import json
+
+    print(json.dumps(analysis_settings(IndexTerms(sys.argv[1])), ensure_ascii=False, indent=1)[:4000])
