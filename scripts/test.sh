@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test,eval]'
+.venv/bin/python -m pip install --quiet -e '.[test,eval,opensearch]'
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium; browser tests will be skipped" >&2
 fi

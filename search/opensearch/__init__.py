@@ -2,6 +2,6 @@
 and push them to a cluster. Imported by the CLI only inside its `opensearch` commands; pushing
 needs the optional dependency group: pip install 'warta[opensearch]'.
 """
-from search.opensearch.export import ExportFailed, ExportSummary, export
+from search.opensearch.exporter import ExportFailed, ExportSummary, export
 
 __all__ = ["ExportFailed", "ExportSummary", "export"]
