@@ -37,8 +37,6 @@ CONFIG_SUBDIR = "analysis"
 # is ASCII only unless flagged, and its Unicode mode adds combining marks, which Python's lacks.
 # So the class is spelled out.
 JAVA_WORD = r"[\p{L}\p{N}_]"
-# Warta's folding of letters in these blocks (Latin-1, Extended-A/B, Extended Additional).
-_FOLDED_BLOCKS = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
 _JOINERS = {"’": "'", "‐": "-"}  # the analyzer reads them as ' and -
 
 
@@ -68,21 +66,26 @@ def java_token_pattern(terms: IndexTerms) -> str:
 
 
 def fold_mappings(terms: IndexTerms) -> list[str]:
-    """Return the mapping char filter's rules: each letter Warta folds, to what it becomes."""
+    """Return the mapping char filter's rules: each letter Warta folds, to what it becomes.
+
+    Every letter of the Basic Multilingual Plane is tried (Warta folds accented Latin letters, and
+    letters whose lowercase is one, such as the Angstrom sign); letters only, so that token
+    boundaries stay where Warta's tokenizer puts them.
+    """
     word = re.compile(r"\w+")
     rules = [f"{_escape(char)}=>{_escape(target)}" for char, target in _JOINERS.items()]
-    for start, end in _FOLDED_BLOCKS:
-        for code in range(start, end + 1):
-            char = chr(code)
-            if not word.fullmatch(char):
-                continue  # × and ÷: separators, never inside a token
-            target = terms.normalise(char)
-            # Java lowercases one character at a time; Python's "İ".lower() is two characters.
-            if target == char.lower() and len(char.lower()) == 1:
-                continue
-            if not word.fullmatch(target):
-                continue  # folding would change where tokens end: leave it to the stemmer rules
-            rules.append(f"{_escape(char)}=>{_escape(target)}")
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        if not word.fullmatch(char):
+            continue  # separators (and surrogates), never inside a token
+        lower = char.lower()
+        target = terms.normalise(char)
+        # Java lowercases one character at a time; Python's "İ".lower() is two characters.
+        if target == lower and len(lower) == 1:
+            continue
+        if not word.fullmatch(target):
+            continue  # Ŀ folds to "l·": a separator would split the token (Warta keeps it whole)
+        rules.append(f"{_escape(char)}=>{_escape(target)}")
     return rules
 
 

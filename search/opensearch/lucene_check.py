@@ -206,3 +206,16 @@ def compare(warta_terms, texts: Iterable[str], lucene: list[list[tuple[int, str]
             if not same:
                 agreement.differences[(word, warta_term, lucene_term)] += 1
     return agreement
+
+
+def index_texts(index_dir: str | Path, every: int = 1) -> list[str]:
+    """Return the stored titles and bodies of an index's articles (each `every`-th article): the
+    text the index's terms were made from, after Warta's cleaning."""
+    from whoosh import index as whoosh_index
+
+    texts = []
+    with whoosh_index.open_dir(index_dir).reader() as reader:
+        for number, (_, stored) in enumerate(reader.iter_docs()):
+            if number % every == 0:
+                texts += [stored.get("title") or "", stored.get("content") or ""]
+    return texts
