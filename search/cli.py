@@ -284,7 +284,7 @@ def opensearch_group():
 @click.argument("out", type=click.Path(file_okay=False))
 @index_option
 @click.option("--index-name", default="warta", show_default=True,
-              help="Name of the cluster's index; the template applies to NAME and NAME-*.")
+              help="Name of the cluster's index (the template applies to it; push can choose another).")
 @click.option("--max-bytes", default=10.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest bulk file, in MB (one article bigger than this still gets a file of its own).")
 @click.option("--shards", default=1, show_default=True, type=click.IntRange(1, 1024), help="Primary shards (see docs/scaling.md).")

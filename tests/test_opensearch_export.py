@@ -120,7 +120,7 @@ def test_rules_give_every_word_of_the_index_its_warta_term(index_dir, exported):
 
 def test_template_chain_is_complete(exported):
     template = json.loads((exported / "template.json").read_text(encoding="utf-8"))
-    assert template["index_patterns"] == ["warta", "warta-*"]
+    assert template["index_patterns"] == ["warta"]
     settings = template["template"]["settings"]
     analysis = settings["analysis"]
     builtin = {"lowercase"}

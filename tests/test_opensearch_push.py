@@ -45,7 +45,7 @@ def test_push_loads_every_article_and_installs_the_templates(exported):
         docs = cluster.indices["arsip"]["docs"]
         assert sorted(docs) == sorted(a["id"] for a in ARTICLES)
         assert docs["kafe-josé"]["title"].startswith("Kafé")
-        assert cluster.templates["arsip"]["index_patterns"] == ["arsip", "arsip-*"]
+        assert cluster.templates["arsip"]["index_patterns"] == ["arsip"]
         stems = cluster.indices["arsip"]["body"]["settings"]["analysis"]["filter"]["warta_stems"]
         assert "rules_path" not in stems and len(stems["rules"]) == len(
             (exported / "warta-stems.txt").read_text(encoding="utf-8").splitlines())

@@ -183,7 +183,7 @@ def _install(client, export_dir: Path, index_name: str, rules_in: str) -> None:
     from opensearchpy import exceptions as os_errors
 
     index_template = json.loads((export_dir / export_files.TEMPLATE_FILE).read_text(encoding="utf-8"))
-    index_template["index_patterns"] = [index_name, f"{index_name}-*"]
+    index_template["index_patterns"] = [index_name]
     if rules_in == "inline":
         lists = chain.WordLists(rules=_lines(export_dir / chain.RULES_FILE), keywords=_lines(export_dir / chain.KEYWORDS_FILE))
         index_template["template"] = template_module.inline_word_lists(index_template, lists)

@@ -59,9 +59,13 @@ def settings(terms: IndexTerms, shards: int = 1, replicas: int = 1, rules_in: st
 
 def index_template(terms: IndexTerms, index_name: str, shards: int = 1, replicas: int = 1,
                    meta: dict | None = None) -> dict:
-    """Return the composable index template (PUT _index_template/NAME) for indexes named index_name*."""
+    """Return the composable index template (PUT _index_template/NAME) for the index index_name.
+
+    The pattern is the name alone: composable templates of one priority must not overlap, so a
+    wider pattern (NAME-*) would stop a second Warta index (NAME-2) from getting its own template.
+    """
     return {
-        "index_patterns": [index_name, f"{index_name}-*"],
+        "index_patterns": [index_name],
         "priority": TEMPLATE_PRIORITY,
         "template": {"settings": settings(terms, shards, replicas), "mappings": mappings()},
         "_meta": {"warta": meta or {}},
