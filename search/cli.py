@@ -350,5 +350,34 @@ def opensearch_push_command(url, export_dir, index_name, rules_in, rejects_path,
         sys.exit(1)
 
 
+@opensearch_group.command("search")
+@click.argument("url")
+@click.argument("query")
+@click.option("--index-name", default="warta", show_default=True, help="The cluster's index.")
+@click.option("--source", multiple=True, help="Only this outlet (repeat for several).")
+@click.option("--category", multiple=True, help="Only this category (repeat for several).")
+@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02).")
+@click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--insecure", is_flag=True, help="Do not verify the cluster's TLS certificate (a local test cluster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the same data as warta search --json).")
+def opensearch_search_command(url, query, index_name, source, category, date_from, date_to, sort, page, per_page,
+                              insecure, as_json):
+    """Search an index pushed to the cluster at URL with Warta's query language (see warta search)."""
+    from search.opensearch.store import OpenSearchStore
+    from search.opensearch.push import cluster_errors
+
+    with cluster_errors(url):
+        results = OpenSearchStore(url, index_name, verify_certs=not insecure).search(
+            query, page=page, per_page=per_page, source=list(source) or None, category=list(category) or None,
+            date_from=date_from, date_to=date_to, sort=sort)
+    if as_json:
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(_terminal_results(results))
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,6 +25,7 @@ class FakeCluster:
         self.scripts: dict[str, dict] = {}
         self.busy_seen: dict[str, int] = {}
         self.requests: list[tuple[str, str, dict]] = []
+        self.searches: list[dict] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -52,7 +53,9 @@ class FakeCluster:
             if headers.get("Authorization") != expected:
                 return 401, {"error": {"root_cause": [{"type": "security_exception", "reason": "missing authentication"}],
                                        "type": "security_exception", "reason": "missing authentication"}, "status": 401}
-        parts = [p for p in path.split("?")[0].split("/") if p]
+        from urllib.parse import unquote
+
+        parts = [unquote(p) for p in path.split("?")[0].split("/") if p]
         if not parts:
             return 200, {"name": "fake", "cluster_name": "fake", "version": {"number": "2.17.0", "distribution": "opensearch"},
                          "tagline": "The OpenSearch Project: https://opensearch.org/"}
@@ -72,6 +75,15 @@ class FakeCluster:
         if name not in self.indices:
             return 404, {"error": {"root_cause": [{"type": "index_not_found_exception", "reason": f"no such index [{name}]"}],
                                    "type": "index_not_found_exception", "reason": f"no such index [{name}]"}, "status": 404}
+        if parts[1:] == ["_search", "template"]:
+            request = json.loads(body)
+            self.searches.append(request)
+            return 200, self._search(name, request["params"])
+        if parts[1] == "_doc" and method == "GET":
+            doc = self.indices[name]["docs"].get(parts[2])
+            if doc is None:
+                return 404, {"_index": name, "_id": parts[2], "found": False}
+            return 200, {"_index": name, "_id": parts[2], "found": True, "_source": doc}
         if parts[1:] == ["_refresh"]:
             return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
         if parts[1:] == ["_count"]:
@@ -121,6 +133,53 @@ class FakeCluster:
                 items.append({"index": {"_index": name, "_id": article_id, "status": 201 if result == "created" else 200,
                                         "result": result}})
         return 200, {"took": 1, "errors": errors, "items": items}
+
+    def _search(self, name: str, params: dict) -> dict:
+        """Answer a search template request in its response format. Matching is deliberately crude
+        (lowercase substrings of the `plain` words, all of them unless minimum_should_match is "1"):
+        what is tested is the store's reading of the answer, not ranking."""
+        import html
+
+        words = params["plain"].lower().split()
+        need_all = params["minimum_should_match"] != "1"
+        docs = self.indices[name]["docs"]
+        matched = []
+        for article_id in sorted(docs):
+            doc = docs[article_id]
+            text = (doc.get("title", "") + " " + doc.get("content", "")).lower()
+            found = [w for w in words if w in text]
+            if found and (len(found) == len(words) or not need_all):
+                matched.append(doc)
+        groups: dict[str, list[dict]] = {}
+        for doc in matched:
+            groups.setdefault(doc["cluster"], []).append(doc)
+
+        def marked(text: str) -> str:
+            import re
+
+            out = html.escape(text)
+            for word in words:
+                out = re.sub(re.escape(word), lambda m: f"<mark>{m.group()}</mark>", out, flags=re.I)
+            return out
+
+        hits = []
+        for members in list(groups.values())[params["from"]:params["from"] + params["size"]]:
+            doc = members[0]
+            hits.append({"_index": name, "_id": doc["id"], "_score": 1.5,
+                         "_source": {k: doc.get(k) for k in ("id", "title", "url", "source", "category", "date", "cluster") if k in doc},
+                         "highlight": {"title": [marked(doc["title"])], "content": [marked(doc["content"][:200])]},
+                         "inner_hits": {"copies": {"hits": {"hits": [{"_id": m["id"], "_source": m} for m in members]}}}})
+
+        def buckets(field: str) -> list[dict]:
+            counts: dict = {}
+            for doc in matched:
+                if field in doc:
+                    counts.setdefault(doc[field], set()).add(doc["cluster"])
+            return [{"key": k, "doc_count": len(v), "stories": {"value": len(v)}} for k, v in sorted(counts.items())]
+
+        return {"took": 1, "hits": {"total": {"value": len(matched), "relation": "eq"}, "hits": hits},
+                "aggregations": {"stories": {"value": len(groups)}, **{f: {"buckets": buckets(f)}
+                                                                        for f in ("source", "category", "year", "month")}}}
 
     def _handler(self):
         cluster = self

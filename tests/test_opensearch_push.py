@@ -150,3 +150,31 @@ def test_cli_push_errors_are_one_line(exported, runner, tmp_path):
     result = runner.invoke(main, ["opensearch", "push", "http://127.0.0.1:9", "--from", str(exported),
                                   "--index-name", "Bad Name"])
     assert result.exit_code == 1 and "cannot be an index name" in result.output
+
+
+def test_store_reads_search_answers_as_warta_results(exported, runner):
+    from search.opensearch.store import OpenSearchStore
+
+    with FakeCluster() as cluster:
+        push(cluster.url, exported, **INLINE)
+        store = OpenSearchStore(cluster.url, "warta")
+        results = store.search("bendungan karian", per_page=5)
+        sent = cluster.searches[-1]
+        assert sent["id"] == "warta-search" and sent["params"]["q"] == "bendungan karian"
+        assert results.total == 1 and len(results.hits) == 1 and not results.relaxed  # two copies, one story
+        hit = results.hits[0]
+        assert "<mark>" in hit.title_html and hit.duplicates and hit.duplicates[0].id != hit.id
+        assert {f.value: f.count for f in results.facets["year"]} == {"2021": 1}
+        assert results.facets["month"][0].value == "2021-03"  # one year: months shown, as Warta does
+        # No article has both words: Warta's any-word fallback, said in the query description.
+        relaxed = store.search("bendungan nelayan")
+        assert relaxed.relaxed and relaxed.total == 2 and "any of them" in relaxed.query
+        assert cluster.searches[-1]["params"]["minimum_should_match"] == "1"
+        assert store.get("kafe-josé").title.startswith("Kafé") and store.get("tidak-ada") is None
+        result = runner.invoke(main, ["opensearch", "search", cluster.url, "bendungan", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["total"] == 1
+        result = runner.invoke(main, ["opensearch", "search", cluster.url, "banjir date:kemarin"])
+        assert result.exit_code == 1 and "Cannot read the date" in result.output
+        result = runner.invoke(main, ["opensearch", "search", cluster.url, "bendungan", "--index-name", "lain"])
+        assert result.exit_code == 1 and "Push the export first" in result.output and "Traceback" not in result.output

@@ -96,7 +96,9 @@ def export(index_dir: str | Path, out: str | Path, *, index_name: str = DEFAULT_
                                f"{summary.index_documents}; the index changed during the export: run it again.")
         vocabulary = {terms.normalise(s) for s in surfaces}
         summary.vocabulary = len(vocabulary)
-        lists = chain.word_lists(terms, vocabulary)
+        # The dictionary's roots too: words a later article may bring (measured on held-out news:
+        # CHANGELOG.md); their terms are Warta's like every other rule.
+        lists = chain.word_lists(terms, vocabulary | terms.dictionary_roots())
         summary.rules, summary.keywords = len(lists.rules), len(lists.keywords)
         meta = {"analysis": analysis_fingerprint(), "articles": summary.articles,
                 "index": str(index_dir.resolve()), "exported": datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -16,6 +16,7 @@ import json
 import netrc
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,8 +134,6 @@ def push(url: str, export_dir: str | Path, *, index_name: str | None = None, rul
     rules_in: "path" (the template as exported: the word lists must be in config/analysis/ on every
     node) or "inline" (the lists go inside the index settings; for managed clusters and tests).
     """
-    from opensearchpy import exceptions as os_errors
-
     started = time.perf_counter()
     export_dir = Path(export_dir)
     manifest = read_manifest(export_dir)
@@ -144,10 +143,14 @@ def push(url: str, export_dir: str | Path, *, index_name: str | None = None, rul
     client = client or connect(url, verify_certs=verify_certs, ca_certs=ca_certs, retries=retries)
     summary = PushSummary(index=index_name)
     rejects_path = Path(rejects_path) if rejects_path else export_dir / REJECTS_FILE
-    try:
+    with cluster_errors(url, index_name):
         client.info()
         _install(client, export_dir, index_name, rules_in)
-        with open(rejects_path, "w", encoding="utf-8") as rejects:
+        try:
+            rejects = open(rejects_path, "w", encoding="utf-8")
+        except OSError as exc:
+            raise PushFailed(f"Cannot write the rejects file {rejects_path} ({exc.strerror or exc}).") from None
+        with rejects:
             bar = _bar(manifest.get("articles"), progress)
             try:
                 for entry in manifest["files"]:
@@ -159,6 +162,21 @@ def push(url: str, export_dir: str | Path, *, index_name: str | None = None, rul
                     bar.close()
         client.indices.refresh(index=index_name)
         summary.documents = int(client.count(index=index_name)["count"])
+    if summary.rejected:
+        summary.rejects_file = str(rejects_path)
+    else:
+        rejects_path.unlink(missing_ok=True)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+@contextmanager
+def cluster_errors(url: str, index_name: str | None = None):
+    """Turn the client's expected failures into PushFailed messages that say what to do."""
+    from opensearchpy import exceptions as os_errors
+
+    try:
+        yield
     except os_errors.ConnectionError as exc:
         raise PushFailed(f"Cannot reach the cluster at {url} ({_short(exc)}). Check the URL and that "
                          f"it is up; with a self-signed certificate give its CA in {CA_CERTS_VARIABLE}.") from None
@@ -167,15 +185,12 @@ def push(url: str, export_dir: str | Path, *, index_name: str | None = None, rul
                          f"{PASSWORD_VARIABLE}, or a netrc entry for its host.") from None
     except os_errors.AuthorizationException as exc:
         raise PushFailed(f"The cluster's user may not do this ({_short(exc)}): it needs to manage "
-                         f"templates and write to '{index_name}'.") from None
-    except OSError as exc:
-        raise PushFailed(f"Cannot write the rejects file {rejects_path} ({exc.strerror or exc}).") from None
-    if summary.rejected:
-        summary.rejects_file = str(rejects_path)
-    else:
-        rejects_path.unlink(missing_ok=True)
-    summary.seconds = round(time.perf_counter() - started, 2)
-    return summary
+                         f"templates and read and write '{index_name or 'the index'}'.") from None
+    except os_errors.NotFoundError as exc:
+        raise PushFailed(f"Not found on the cluster: {_short(exc)}. Push the export first: "
+                         f"warta opensearch push {url} --from DIR") from None
+    except os_errors.TransportError as exc:
+        raise PushFailed(f"The cluster at {url} answered {exc.status_code}: {_short(exc)}") from None
 
 
 def _install(client, export_dir: Path, index_name: str, rules_in: str) -> None:

@@ -29,6 +29,14 @@ class IndexTerms:
         self.stem_corrections: dict[str, str] = analysis.stem_corrections()
         self._terms: dict[str, str | None] = {}
 
+    def dictionary_roots(self) -> set[str]:
+        """Return the stemmer's dictionary of roots (words Warta knows even where an index lacks them).
+
+        An export gives them rules too, so that a new article's plain root words ("panen", "cabai")
+        are not cut by Lucene's stemmer, which has no dictionary ("caba").
+        """
+        return set(analysis._sastrawi_stemmer().dictionary.words)  # the analyzer's own dictionary
+
     def normalise(self, surface: str) -> str:
         """Return the word as the analyzer stems it (lowercase, unified dashes and quotes, no accents)."""
         return analysis.normalise(surface)
