@@ -104,7 +104,7 @@ class FakeCluster:
         return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
 
     def _bulk(self, body: bytes, default_index: str | None) -> tuple[int, dict]:
-        lines = body.decode("utf-8").splitlines()
+        lines = body.decode("utf-8").split("\n")  # as OpenSearch reads _bulk: \n ends a line, nothing else
         items = []
         errors = False
         for action_line, source_line in zip(lines[0::2], lines[1::2]):

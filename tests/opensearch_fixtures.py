@@ -35,7 +35,7 @@ ARTICLES = [
      "source": "tempo", "date": "2018-11-20T08:00:00+07:00", "category": "hukum"},
     {"id": "tanpa-tanggal", "title": "Nelayan Kepulauan Seribu keluhkan cuaca",
      "content": "Para nelayan di Kepulauan Seribu mengeluhkan cuaca buruk yang membuat mereka tidak bisa "
-                "melaut. Gelombang tinggi diperkirakan berlangsung sepekan. Mereka berharap bantuan "
+                "melaut.\u2028Gelombang tinggi diperkirakan berlangsung sepekan. Mereka berharap bantuan "
                 "pemerintah daerah segera disalurkan kepada keluarga nelayan yang terdampak.",
      "source": "kompas"},
     {"id": "sepak-bola", "title": "Timnas menang 3-1 atas Vietnam",

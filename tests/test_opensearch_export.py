@@ -200,3 +200,20 @@ def test_cli_export(index_dir, tmp_path, runner):
     (tmp_path / "a-file").write_text("x")
     result = runner.invoke(main, ["opensearch", "export", "--index", str(index_dir), str(tmp_path / "a-file")])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_deleted_and_updated_articles_are_exported_as_the_index_holds_them(tmp_path):
+    import search.indexer as indexer
+    from opensearch_fixtures import write_articles
+
+    index_dir = build_index(tmp_path)
+    indexer.delete(index_dir, ["sepak-bola"])
+    changed = dict(ARTICLES[4], content=ARTICLES[4]["content"] + " Kasus ini menjadi sorotan publik.")
+    folder = tmp_path / "update"
+    folder.mkdir()
+    indexer.build([write_articles(folder, [changed])], index_dir)
+    out = tmp_path / "out"
+    export(index_dir, out)
+    by_id = {action["index"]["_id"]: document for action, document in read_bulk(out)}
+    assert sorted(by_id) == sorted(a["id"] for a in ARTICLES if a["id"] != "sepak-bola")
+    assert by_id["korupsi-dana-desa"]["content"].endswith("sorotan publik.")

@@ -161,7 +161,11 @@ class _BulkFiles:
     def add(self, document: dict) -> None:
         action = json.dumps({"index": {"_id": document["id"]}}, ensure_ascii=False)
         source = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        data = f"{action}\n{source}\n".encode("utf-8")
+        try:
+            data = f"{action}\n{source}\n".encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate in stored text: JSON's \u escapes carry it
+            action = json.dumps({"index": {"_id": document["id"]}})
+            data = f"{action}\n{json.dumps(document, separators=(',', ':'))}\n".encode("ascii")
         if self._handle is None or (self._size and self._size + len(data) > self.max_bytes):
             self._next_file()
         self._handle.write(data)

@@ -223,7 +223,8 @@ def _lines(path: Path) -> list[str]:
 
 def _actions(path: Path, index_name: str, summary: PushSummary, rejects, origins: dict):
     """Yield the bulk actions of one export file; unreadable pairs go to the rejects file."""
-    with open(path, encoding="utf-8") as lines:
+    # Lines end at \n only, as _bulk reads them (text may hold \u2028 and other line separators).
+    with open(path, encoding="utf-8", newline="\n") as lines:
         number = 0
         for action_line in lines:
             number += 1
