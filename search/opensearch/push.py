@@ -30,6 +30,7 @@ CA_CERTS_VARIABLE = "WARTA_OPENSEARCH_CA_CERTS"
 REJECTS_FILE = "push-rejects.jsonl"
 RAW_EXCERPT = 300  # characters of a rejected document kept in the rejects file
 RETRY_STATUSES = (502, 503, 504)
+INSTALL_HINT = "Talking to a cluster needs opensearch-py: pip install 'warta[opensearch]'"
 
 
 class PushFailed(WartaError):
@@ -91,7 +92,7 @@ def connect(url: str, *, verify_certs: bool = True, ca_certs: str | None = None,
     try:
         from opensearchpy import OpenSearch
     except ImportError:
-        raise PushFailed("Pushing needs opensearch-py: pip install 'warta[opensearch]'") from None
+        raise PushFailed(INSTALL_HINT) from None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PushFailed(f"'{url}' is not a cluster URL: write it as https://HOST:9200 (or http://).")
@@ -173,7 +174,10 @@ def push(url: str, export_dir: str | Path, *, index_name: str | None = None, rul
 @contextmanager
 def cluster_errors(url: str, index_name: str | None = None):
     """Turn the client's expected failures into PushFailed messages that say what to do."""
-    from opensearchpy import exceptions as os_errors
+    try:
+        from opensearchpy import exceptions as os_errors
+    except ImportError:
+        raise PushFailed(INSTALL_HINT) from None
 
     try:
         yield
