@@ -101,17 +101,24 @@ def word_lists(terms: IndexTerms, vocabulary: set[str]) -> WordLists:
     are protected or learned names go to the keyword list (also for words the index never had);
     every other word gets a rule, itself included when Warta keeps it (so that the Indonesian
     stemmer never sees it). Stem corrections are rules whether or not the index has the word.
+    A hyphenated word that Warta indexes as its parts and joined form gets no rule itself (the
+    chain splits it, see analysis_settings); its parts and joined form get theirs.
     """
-    stops = terms.stop_words
     corrections = terms.stem_corrections
+    words = set(vocabulary) | set(corrections)
+    for word in [w for w in words if "-" in w]:
+        if isinstance(terms.word_terms(word), tuple):
+            parts = [part for part in word.split("-") if part]
+            words.update(parts)
+            words.add("".join(parts))
     keywords = sorted(w for w in (terms.protected_words | terms.learned_names)
-                      if w not in corrections and w not in stops and _is_one_token(terms, w))
+                      if w not in corrections and _is_one_token(terms, w) and terms.word_terms(w) == w)
     keep = set(keywords)
     rules: dict[str, str] = {}
-    for word in sorted(vocabulary | set(corrections)):
-        if word in stops or word in keep or not _is_one_token(terms, word):
+    for word in sorted(words):
+        if word in keep or not _is_one_token(terms, word):
             continue
-        term = terms.term(word)
+        term = terms.term(word)  # None: a stop word, or split into parts
         if term and not (term == word and _KEPT_BY_PATTERN.fullmatch(word)):
             rules[word] = term
     # No spaces around "=>": OpenSearch's rule parsers differ in what they trim.
@@ -149,9 +156,27 @@ def analysis_settings(terms: IndexTerms, rules_in: str = "path", lists: WordList
     }
     if not terms.stop_words:
         del filters["warta_stop"]
-    stemmed = ["lowercase", *(["warta_stop"] if terms.stop_words else []), "warta_keep", "warta_stems",
-               "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]
-    unstemmed = ["lowercase", *(["warta_stop"] if terms.stop_words else [])]
+    stops = ["warta_stop"] if terms.stop_words else []
+    if terms.splits_hyphenated:
+        # Warta indexes a hyphenated word that is not one root as its parts at consecutive
+        # positions plus the joined form at the first ("e-money": e, emoney, money). The rules run
+        # first and mark the words they decide (one root: "anak-anak" => anak) as keywords, which
+        # the splitter leaves whole; it splits the rest at hyphens only (apostrophes and
+        # underscores are letters here, as in Warta's tokens), and the rules then give each part
+        # and joined form its term.
+        filters["warta_split"] = {
+            "type": "word_delimiter_graph", "generate_word_parts": True, "generate_number_parts": True,
+            "catenate_words": False, "catenate_numbers": False, "catenate_all": True,
+            "split_on_case_change": False, "split_on_numerics": False, "preserve_original": False,
+            "stem_english_possessive": False, "ignore_keywords": True, "adjust_offsets": True,
+            "type_table": ["' => ALPHA", "_ => ALPHA"],
+        }
+        stemmed = ["lowercase", *stops, "warta_keep", "warta_stems", "warta_split", "flatten_graph",
+                   "warta_stems", "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]
+    else:
+        stemmed = ["lowercase", *stops, "warta_keep", "warta_stems",
+                   "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]
+    unstemmed = ["lowercase", *stops]
     return {
         "char_filter": {"warta_fold": {"type": "mapping", "mappings": fold_mappings(terms)}},
         "tokenizer": {"warta_tokens": {"type": "pattern", "pattern": java_token_pattern(terms), "group": 0}},

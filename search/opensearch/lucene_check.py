@@ -65,6 +65,18 @@ def ensure_lucene(install: bool = True) -> list[Path]:
     return lucene_jars()
 
 
+# WordDelimiterGraphFilter's flags, with OpenSearch's defaults for each setting.
+_DELIMITER_FLAGS = (("generate_word_parts", 1, True), ("generate_number_parts", 2, True),
+                    ("catenate_words", 4, False), ("catenate_numbers", 8, False), ("catenate_all", 16, False),
+                    ("preserve_original", 32, False), ("split_on_case_change", 64, True),
+                    ("split_on_numerics", 128, True), ("stem_english_possessive", 256, True),
+                    ("ignore_keywords", 512, False))
+
+
+def _delimiter_flags(definition: dict) -> int:
+    return sum(flag for name, flag, default in _DELIMITER_FLAGS if definition.get(name, default))
+
+
 class LuceneChain:
     """The `warta` analyzer of an export's template.json, built with Lucene in a Java process."""
 
@@ -117,6 +129,13 @@ class LuceneChain:
                 lines.append(["filter", "stemmer_override", self._list_file(name, definition, "rules", "rules_path")])
             elif kind == "stemmer" and definition.get("language") == "indonesian":
                 lines.append(["filter", "stemmer", "indonesian"])
+            elif kind == "word_delimiter_graph" and not definition.get("protected_words"):
+                lines.append(["filter", "word_delimiter_graph", str(_delimiter_flags(definition)),
+                              str(definition.get("adjust_offsets", True)).lower(),
+                              self._list_file(name, {"type_table": definition.get("type_table", [])},
+                                              "type_table", "type_table_path")])
+            elif kind == "flatten_graph":
+                lines.append(["filter", "flatten_graph"])
             else:
                 raise ValueError(f"filter {name} ({definition}) is not built here")
         return "".join("\t".join(line) + "\n" for line in lines)
@@ -185,27 +204,50 @@ def compare(warta_terms, texts: Iterable[str], lucene: list[list[tuple[int, str]
             vocabulary: set[str] | None = None) -> Agreement:
     """Return the agreement of Lucene's terms with Warta's for each text, position by position.
 
+    A position may hold several terms (a hyphenated word's first part and its joined form); the
+    terms both sides give a position count as identical, each side's others as differences.
     warta_terms: an IndexTerms (Warta's analyzer with the index's names). vocabulary: the normalised
     words the export saw (tokens of other words are also counted apart).
     """
     agreement = Agreement()
     for text, theirs in zip(texts, lucene):
-        ours = dict(warta_terms.analyze(text))
-        words = list(warta_terms.words(text))
-        lucene_terms = dict(theirs)
+        ours = _by_position(warta_terms.analyze(text))
+        lucene_terms = _by_position(theirs)
+        words = _word_at_positions(warta_terms, text)
         for position in sorted(set(ours) | set(lucene_terms)):
-            warta_term, lucene_term = ours.get(position), lucene_terms.get(position)
-            word = warta_terms.normalise(words[position]) if position < len(words) else "?"
-            seen = vocabulary is None or word in vocabulary
-            same = warta_term == lucene_term
-            agreement.tokens += 1
+            mine, other = ours.get(position, Counter()), lucene_terms.get(position, Counter())
+            same = sum((mine & other).values())
+            count = max(sum(mine.values()), sum(other.values()))
+            word = words.get(position, "?")
+            agreement.tokens += count
             agreement.identical += same
-            if not seen:
-                agreement.unseen_tokens += 1
+            if vocabulary is not None and word not in vocabulary:
+                agreement.unseen_tokens += count
                 agreement.unseen_identical += same
-            if not same:
-                agreement.differences[(word, warta_term, lucene_term)] += 1
+            if same < count:
+                key = (word, " ".join(sorted(mine.elements())) or None, " ".join(sorted(other.elements())) or None)
+                agreement.differences[key] += 1
     return agreement
+
+
+def _by_position(terms: Iterable[tuple[int, str]]) -> dict[int, Counter]:
+    positions: dict[int, Counter] = {}
+    for position, term in terms:
+        positions.setdefault(position, Counter())[term] += 1
+    return positions
+
+
+def _word_at_positions(warta_terms, text: str) -> dict[int, str]:
+    """Return position -> the normalised word there (a hyphenated word split in parts spans several)."""
+    words, position = {}, 0
+    for surface in warta_terms.words(text):
+        word = warta_terms.normalise(surface)
+        entry = warta_terms.word_terms(word)
+        width = entry[0] if isinstance(entry, tuple) else 1
+        for offset in range(width):
+            words[position + offset] = word
+        position += width
+    return words
 
 
 def index_texts(index_dir: str | Path, every: int = 1) -> list[str]:

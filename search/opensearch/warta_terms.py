@@ -1,9 +1,11 @@
 """Warta's analyzer as the export reads it: the one place this package touches search.analysis.
 
 The OpenSearch chain is written from what Warta's analyzer does (its token pattern, normalisation,
-stop words, protected words, learned names and the term of every word), so everything the export
-needs from the analyzer goes through IndexTerms. When the analyzer changes shape (an object per
-index, no stop list, joined forms of hyphenated words), only this module follows it.
+stop words if any, protected words, learned names, the term of every word, and whether hyphenated
+words are indexed as their parts plus the joined form), so everything the export needs from the
+analyzer goes through IndexTerms. It follows both shapes of the analyzer: learned names held per
+process (use_index_names) with a stop list, and one analyzer object per index (index_analyzer)
+that keeps every word and splits hyphenated words that are not one root.
 """
 from __future__ import annotations
 
@@ -12,22 +14,32 @@ from typing import Iterable
 
 from search import analysis
 
+# A word's terms: a str (one term at one position), or (width, ((term, offset), ...)) for a
+# hyphenated word indexed as its parts plus its joined form; None for a stop word.
+WordTerms = "str | tuple[int, tuple[tuple[str, int], ...]] | None"
+
 
 class IndexTerms:
-    """Warta's analysis as one index uses it: its learned names in force for every word asked."""
+    """Warta's analysis as one index uses it, with the index's learned names."""
 
     def __init__(self, index_dir: str | Path):
-        from search.indexer import use_index_names
+        from search import indexer
 
-        # The analyzer keeps the learned names per process (for now); an index's terms were made
-        # with its own, so they are put in force before any word is asked.
-        use_index_names(index_dir)
+        if hasattr(indexer, "index_analyzer"):  # one analyzer object per index
+            self.analyzer = indexer.index_analyzer(index_dir)
+            self.learned_names: frozenset[str] = frozenset(self.analyzer.names)
+        else:  # names held per process: put the index's in force before any word is asked
+            indexer.use_index_names(index_dir)
+            self.analyzer = analysis.IndonesianAnalyzer()
+            self.learned_names = frozenset(analysis.learned_names())
+        self.splits_hyphenated = hasattr(self.analyzer, "word_terms")
+        # A stop list is in use when the analyzer drops the commonest function word.
+        dropped = not list(self.analyzer("yang"))
+        self.stop_words: frozenset[str] = frozenset(analysis.stop_words()) if dropped else frozenset()
         self.token_pattern = analysis.TOKEN_PATTERN
-        self.stop_words: frozenset[str] = analysis.stop_words()
-        self.learned_names: frozenset[str] = analysis.learned_names()
         self.protected_words: frozenset[str] = analysis.protected_words()
         self.stem_corrections: dict[str, str] = analysis.stem_corrections()
-        self._terms: dict[str, str | None] = {}
+        self._terms: dict[str, object] = {}
 
     def dictionary_roots(self) -> set[str]:
         """Return the stemmer's dictionary of roots (words Warta knows even where an index lacks them).
@@ -41,22 +53,32 @@ class IndexTerms:
         """Return the word as the analyzer stems it (lowercase, unified dashes and quotes, no accents)."""
         return analysis.normalise(surface)
 
+    def word_terms(self, word: str):
+        """Return the terms of a normalised word (see WordTerms)."""
+        entry = self._terms.get(word, _UNSEEN)
+        if entry is _UNSEEN:
+            if word in self.stop_words:
+                entry = None
+            elif self.splits_hyphenated:
+                entry = self.analyzer.word_terms(word)
+            else:
+                entry = analysis.stem(word)
+            self._terms[word] = entry
+        return entry
+
     def term(self, word: str) -> str | None:
-        """Return the index term of a normalised word, or None when it is a stop word (not indexed)."""
-        term = self._terms.get(word, _UNSEEN)
-        if term is _UNSEEN:
-            term = None if word in self.stop_words else analysis.stem(word)
-            self._terms[word] = term
-        return term
+        """Return the one index term of a normalised word, or None (a stop word, or a hyphenated word
+        indexed as its parts)."""
+        entry = self.word_terms(word)
+        return entry if isinstance(entry, str) else None
 
     def words(self, text: str) -> Iterable[str]:
         """Yield the tokens of `text` as written, in order (what the analyzer splits it into)."""
         return self.token_pattern.findall(text)
 
     def analyze(self, text: str) -> list[tuple[int, str]]:
-        """Return (position, term) for every indexed token of `text`: Warta's analyzer itself."""
-        analyzer = analysis.IndonesianAnalyzer()
-        return [(token.pos, token.text) for token in analyzer(text, positions=True)]
+        """Return (position, term) for every term of `text`: Warta's analyzer itself."""
+        return [(token.pos, token.text) for token in self.analyzer(text, positions=True)]
 
     def vocabulary(self, texts: Iterable[str]) -> set[str]:
         """Return the normalised words of these texts (the words an export gives rules for)."""

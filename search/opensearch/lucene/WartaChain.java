@@ -12,6 +12,8 @@
 //   filter     keyword_marker words FILE | keyword_marker pattern PATTERN
 //   filter     stemmer_override FILE FILE: "word=>term" rules as OpenSearch reads them
 //   filter     stemmer indonesian
+//   filter     word_delimiter_graph FLAGS ADJUST_OFFSETS FILE   FILE: type_table rules ("' => ALPHA")
+//   filter     flatten_graph
 // Any other component stops the program: a chain it cannot build exactly is never approximated.
 // The rule and word-list parsing follows OpenSearch's factories (MappingCharFilterFactory,
 // StemmerOverrideTokenFilterFactory, Analysis.getWordList).
@@ -27,6 +29,10 @@ import java.util.regex.*;
 import org.apache.lucene.analysis.*;
 import org.apache.lucene.analysis.charfilter.MappingCharFilter;
 import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
+import org.apache.lucene.analysis.core.FlattenGraphFilter;
+import org.apache.lucene.analysis.miscellaneous.WordDelimiterFilter;
+import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
+import org.apache.lucene.analysis.miscellaneous.WordDelimiterIterator;
 import org.apache.lucene.analysis.id.IndonesianStemFilter;
 import org.apache.lucene.analysis.miscellaneous.PatternKeywordMarkerFilter;
 import org.apache.lucene.analysis.miscellaneous.SetKeywordMarkerFilter;
@@ -79,6 +85,14 @@ public class WartaChain {
                     if (!f[2].equals("indonesian")) throw new IllegalArgumentException("stemmer " + f[2]);
                     steps.add(IndonesianStemFilter::new);
                     break;
+                case "filter word_delimiter_graph": {
+                    int flags = Integer.parseInt(f[2]);
+                    boolean adjustOffsets = Boolean.parseBoolean(f[3]);
+                    byte[] types = typeTable(f[4]);
+                    steps.add(in -> new WordDelimiterGraphFilter(in, adjustOffsets, types, flags, null));
+                    break;
+                }
+                case "filter flatten_graph": steps.add(FlattenGraphFilter::new); break;
                 default: throw new IllegalArgumentException("unknown component: " + line);
             }
         }
@@ -157,6 +171,34 @@ public class WartaChain {
             }
         }
         return builder.build();
+    }
+
+    // WordDelimiterGraphTokenFilterFactory.parseTypes: the default character types, with the rules'
+    // single characters given their named type (the type constants are WordDelimiterFilter's, as there).
+    static byte[] typeTable(String path) throws IOException {
+        SortedMap<Character, Byte> types = new TreeMap<>();
+        for (String rule : wordList(path)) {
+            Matcher m = MAPPING_RULE.matcher(rule);
+            if (!m.find()) throw new IllegalArgumentException("Invalid Mapping Rule : [" + rule + "]");
+            String lhs = unescape(m.group(1).trim());
+            if (lhs.length() != 1) throw new IllegalArgumentException("Only a single character is allowed: " + rule);
+            byte type;
+            switch (m.group(2).trim()) {
+                case "LOWER": type = (byte) WordDelimiterFilter.LOWER; break;
+                case "UPPER": type = (byte) WordDelimiterFilter.UPPER; break;
+                case "ALPHA": type = (byte) WordDelimiterFilter.ALPHA; break;
+                case "DIGIT": type = (byte) WordDelimiterFilter.DIGIT; break;
+                case "ALPHANUM": type = (byte) WordDelimiterFilter.ALPHANUM; break;
+                case "SUBWORD_DELIM": type = (byte) WordDelimiterFilter.SUBWORD_DELIM; break;
+                default: throw new IllegalArgumentException("unknown type in " + rule);
+            }
+            types.put(lhs.charAt(0), type);
+        }
+        byte[] table = new byte[Math.max(types.isEmpty() ? 0 : types.lastKey() + 1,
+                                         WordDelimiterIterator.DEFAULT_WORD_DELIM_TABLE.length)];
+        for (int i = 0; i < table.length; i++) table[i] = WordDelimiterIterator.getType(i);
+        for (Map.Entry<Character, Byte> e : types.entrySet()) table[e.getKey()] = e.getValue();
+        return table;
     }
 
     // MappingCharFilterFactory.parseRules and parseString.
