@@ -145,6 +145,12 @@ def test_template_chain_is_complete(exported):
 
 def render(source: str, params: dict) -> dict:
     """Render the search template as OpenSearch's mustache does for the tags it uses, and parse it."""
+    # Sections on booleans: {{#name}}...{{/name}} when true, {{^name}}...{{/name}} when false.
+    def section(match):
+        shown = bool(params[match.group(2)]) == (match.group(1) == "#")
+        return match.group(3) if shown else ""
+
+    source = re.sub(r"\{\{([#^])(?!toJson)(\w+)\}\}(.*?)\{\{/\2\}\}", section, source, flags=re.S)
     leftover = re.sub(r"\{\{#toJson\}\}\w+\{\{/toJson\}\}|\{\{\w+\}\}", "", source)
     assert "{{" not in leftover, "a mustache tag this renderer does not know"
     text = re.sub(r"\{\{#toJson\}\}(\w+)\{\{/toJson\}\}", lambda m: json.dumps(params[m.group(1)]), source)
@@ -163,7 +169,7 @@ def test_search_template_renders_warta_queries(exported):
     request = render(source, params)
     assert request["from"] == 5 and request["size"] == 5
     must = request["query"]["bool"]["must"][0]["simple_query_string"]
-    assert must["query"] == '"bendungan karian" | waduk -banten'
+    assert must["query"] == '("bendungan karian" | waduk) -banten'
     assert must["fields"] == ["title^2.5", "content"] and must["minimum_should_match"] == "100%"
     filters = request["query"]["bool"]["filter"]
     assert {"terms": {"source": ["kompas"]}} in filters and {"terms": {"category": ["nasional"]}} in filters
@@ -178,6 +184,10 @@ def test_search_template_renders_warta_queries(exported):
     assert "banjir" in tricky["query"]["bool"]["must"][0]["simple_query_string"]["query"]
     browse = render(source, search_template.search_params("source:detik"))
     assert browse["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
+    assert browse["query"]["bool"]["must"] == [{"match_all": {}}]  # filters alone browse the archive
+    # Operators typed inside words are escaped; prefixes keep their *.
+    assert search_template.search_params("korup* anak~")["q"] == "korup* anak\\~"
+    assert search_template.search_params("banjir OR longsor -jakarta")["q"] == "(banjir | longsor) -jakarta"
 
 
 def test_search_params_refuse_what_warta_refuses():

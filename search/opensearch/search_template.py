@@ -47,17 +47,20 @@ def _fields(suffix: str = "") -> list[str]:
 _JSON_PARAMS = ("filters", "must_not", "sort")
 
 
+def _words_query() -> dict:
+    return {"query": "{{q}}", "fields": _fields(), "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
+            "lenient": True, "analyze_wildcard": True}
+
+
 def template_body() -> dict:
     """Return the search request of the template with placeholders for the parameters."""
     stories = {"stories": {"cardinality": {"field": "cluster", "precision_threshold": CARDINALITY_PRECISION}}}
-    words = {"query": "{{q}}", "fields": _fields(), "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
-             "lenient": True, "analyze_wildcard": True}
+    words = _words_query()
     return {
         "from": "@from@", "size": "@size@",
         "track_total_hits": True,
         "query": {"bool": {
-            "must": [{"simple_query_string": {**words, "minimum_should_match": "{{minimum_should_match}}",
-                                               "default_operator": "or"}}],
+            "must": ["@must@"],
             "should": [
                 # Warta ranks articles with every word above those with some (when it relaxes).
                 {"simple_query_string": {**words, "default_operator": "and", "boost": 1}},
@@ -93,6 +96,12 @@ def template_body() -> dict:
 def search_template() -> dict:
     """Return the stored script for PUT _scripts/warta-search (mustache source as a string)."""
     source = json.dumps(template_body(), ensure_ascii=False)
+    # Browsing (filters, no words) matches every article; else the words, every one required
+    # unless minimum_should_match says otherwise (Warta's any-word fallback).
+    words = json.dumps({"simple_query_string": {**_words_query(), "default_operator": "or",
+                                                "minimum_should_match": "{{minimum_should_match}}"}},
+                       ensure_ascii=False)
+    source = source.replace('"@must@"', '{{#browse}}{"match_all": {}}{{/browse}}{{^browse}}' + words + "{{/browse}}")
     for name in ("from", "size"):
         source = source.replace(f'"@{name}@"', "{{" + name + "}}")
     for name in _JSON_PARAMS:
@@ -105,17 +114,20 @@ def search_template() -> dict:
 SORTS = {"relevance": ["_score", {"date": {"order": "desc", "missing": "_last"}}],
          "newest": [{"date": {"order": "desc", "missing": "_last"}}, "_score"],
          "oldest": [{"date": {"order": "asc", "missing": "_last"}}, "_score"]}
-_FILTER_WORD = re.compile(r"(?<!\S)-?(?:source|category|date):\S+")
-_OPERATOR = {"OR": "|", "AND": "+", "NOT": "-"}
+_SYNTAX = re.compile(r'([+|\-"*()~\\])')  # simple_query_string's operators, escaped in words
 
 
 def search_params(text: str, page: int = 1, per_page: int = 10, *, source=None, category=None,
                   date_from=None, date_to=None, year=None, month=None, sort: str = "relevance") -> dict:
     """Return the template's parameters for a Warta search (the arguments of Index.search).
 
-    The query text is read by Warta's own parser: its filters (source:, category:, date:) become
-    filter clauses, and it refuses what Warta refuses (InvalidQuery). Its words go to
-    simple_query_string with Warta's operators written in that syntax (OR is |, NOT and - exclude).
+    The query text is read by Warta's own parser, and it refuses what Warta refuses (InvalidQuery).
+    Its filters (source:, category:, date:) become filter clauses; its words are written again in
+    simple_query_string's syntax: each required group (a word, "a phrase", a prefix*, or words
+    joined by OR) one clause, all of them required, excluded words after a -. Words Warta ignores
+    (question words) are left out; words it makes optional (function words, when every word is
+    indexed) only add to the phrase and exact-form boosts. A field (title:) is not kept: the
+    template searches both fields.
     """
     if sort not in SORTS:
         from search.errors import InvalidQuery
@@ -129,17 +141,35 @@ def search_params(text: str, page: int = 1, per_page: int = 10, *, source=None, 
     filters, must_not = [], []
     for condition in conditions:
         (must_not if condition.negated else filters).append(_filter_clause(condition))
-    words = _FILTER_WORD.sub(" ", text)
-    query = " ".join(_OPERATOR.get(word, word) for word in words.split())
-    plain = " ".join(w for w in re.split(r"[\s\"()|+*]+", _FILTER_WORD.sub(" ", text))
-                     if w and w not in _OPERATOR and not w.startswith("-"))
+    clauses = [_group_syntax(group) for group in parsed.groups]
+    clauses += ["-" + _words_syntax(words) for words in parsed.excluded]
+    optional = list(getattr(parsed, "optional", ()))  # function words (the per-index analyzer's parser)
+    plain = [words.text for group in parsed.groups for words in group if words.kind != "prefix"]
+    plain += [words.text for words in optional]
+    browse = not parsed.groups
     return {
-        "q": query, "plain": plain,
+        "q": " ".join(clauses), "plain": " ".join(plain), "browse": browse,
         "minimum_should_match": "100%",
         "from": (page - 1) * per_page, "size": per_page,
         "filters": filters or [{"match_all": {}}], "must_not": must_not,
-        "sort": SORTS["newest"] if not query.strip() and sort == "relevance" else SORTS[sort],
+        "sort": SORTS["newest"] if browse and sort == "relevance" else SORTS[sort],
     }
+
+
+def _words_syntax(words) -> str:
+    """Return one Words (a word, phrase or prefix) in simple_query_string's syntax."""
+    if words.kind == "prefix":
+        return _SYNTAX.sub(r"\\\1", words.text.rstrip("*")) + "*"
+    text = words.text.replace('"', " ").replace("\\", " ")
+    if words.kind == "phrase" or len(words.terms) > 1:
+        return f'"{text}"'
+    return _SYNTAX.sub(r"\\\1", text)
+
+
+def _group_syntax(group) -> str:
+    """Return a group of alternatives (a OR b) as one clause."""
+    alternatives = [_words_syntax(words) for words in group]
+    return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
 
 
 def relaxed_params(params: dict) -> dict:
