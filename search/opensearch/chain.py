@@ -8,11 +8,15 @@ The chain, in the order OpenSearch runs it:
                  warta_stop      stop: Warta's stop words (positions kept, as Warta counts them)
                  warta_keep      keyword_marker: protected words and learned names Warta never stems
                  warta_stems     stemmer_override: word => Warta's term, for every word of the index
+                                 and every root of the stemmer's dictionary
+                 (warta_split    word_delimiter_graph + flatten_graph, then warta_stems again: only
+                                 when Warta indexes hyphenated words as parts plus joined form)
                  warta_keep_*    keyword_marker patterns: digits, symbols, short words (Warta keeps them)
                  warta_stemmer   stemmer (indonesian): only words none of the above decided
 
-Every word the index has seen gets its term from Warta itself (the rules file), so the Indonesian
-stemmer of Lucene (about two thirds right on news words, where Warta is ~98%) only sees new words.
+(warta_stop only while Warta's analyzer has a stop list.) Every word the index has seen gets its
+term from Warta itself (the rules file), so the Indonesian stemmer of Lucene (about two thirds right
+on news words, where Warta is ~98%) only sees new words.
 The folding runs as a char filter rather than ASCII folding: ASCIIFoldingFilter folds far more than
 Warta does (ß to ss, æ to ae), and a char filter keeps highlight offsets right. Each folded
 letter becomes letters only, so token boundaries are the same before and after it.
