@@ -123,7 +123,7 @@ def test_template_chain_is_complete(exported):
     assert template["index_patterns"] == ["warta"]
     settings = template["template"]["settings"]
     analysis = settings["analysis"]
-    builtin = {"lowercase", "flatten_graph"}
+    builtin = {"lowercase", "flatten_graph", "remove_duplicates"}
     for analyzer in analysis["analyzer"].values():
         assert analyzer["tokenizer"] in analysis["tokenizer"]
         assert all(name in analysis["char_filter"] for name in analyzer["char_filter"])

@@ -9,8 +9,9 @@ The chain, in the order OpenSearch runs it:
                  warta_keep      keyword_marker: protected words and learned names Warta never stems
                  warta_stems     stemmer_override: word => Warta's term, for every word of the index
                                  and every root of the stemmer's dictionary
-                 (warta_split    word_delimiter_graph + flatten_graph, then warta_stems again: only
-                                 when Warta indexes hyphenated words as parts plus joined form)
+                 (warta_split    word_delimiter_graph + flatten_graph, then warta_keep and warta_stems
+                                 again, remove_duplicates last: only when Warta indexes hyphenated
+                                 words as parts plus joined form)
                  warta_keep_*    keyword_marker patterns: digits, symbols, short words (Warta keeps them)
                  warta_stemmer   stemmer (indonesian): only words none of the above decided
 
@@ -175,8 +176,12 @@ def analysis_settings(terms: IndexTerms, rules_in: str = "path", lists: WordList
             "stem_english_possessive": False, "ignore_keywords": True, "adjust_offsets": True,
             "type_table": ["' => ALPHA", "_ => ALPHA"],
         }
+        # The parts meet the keyword list and the rules again ("al-quran": quran is a learned name).
+        # Warta leaves out a joined form whose term is the first part's ("tahun-an": tahun, an):
+        # remove_duplicates drops the second "tahun" at that position.
         stemmed = ["lowercase", *stops, "warta_keep", "warta_stems", "warta_split", "flatten_graph",
-                   "warta_stems", "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]
+                   "warta_keep", "warta_stems", "warta_keep_symbols", "warta_keep_short", "warta_stemmer",
+                   "remove_duplicates"]
     else:
         stemmed = ["lowercase", *stops, "warta_keep", "warta_stems",
                    "warta_keep_symbols", "warta_keep_short", "warta_stemmer"]

@@ -134,8 +134,8 @@ class LuceneChain:
                               str(definition.get("adjust_offsets", True)).lower(),
                               self._list_file(name, {"type_table": definition.get("type_table", [])},
                                               "type_table", "type_table_path")])
-            elif kind == "flatten_graph":
-                lines.append(["filter", "flatten_graph"])
+            elif kind in ("flatten_graph", "remove_duplicates"):
+                lines.append(["filter", kind])
             else:
                 raise ValueError(f"filter {name} ({definition}) is not built here")
         return "".join("\t".join(line) + "\n" for line in lines)

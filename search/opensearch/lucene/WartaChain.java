@@ -14,6 +14,7 @@
 //   filter     stemmer indonesian
 //   filter     word_delimiter_graph FLAGS ADJUST_OFFSETS FILE   FILE: type_table rules ("' => ALPHA")
 //   filter     flatten_graph
+//   filter     remove_duplicates
 // Any other component stops the program: a chain it cannot build exactly is never approximated.
 // The rule and word-list parsing follows OpenSearch's factories (MappingCharFilterFactory,
 // StemmerOverrideTokenFilterFactory, Analysis.getWordList).
@@ -35,6 +36,7 @@ import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
 import org.apache.lucene.analysis.miscellaneous.WordDelimiterIterator;
 import org.apache.lucene.analysis.id.IndonesianStemFilter;
 import org.apache.lucene.analysis.miscellaneous.PatternKeywordMarkerFilter;
+import org.apache.lucene.analysis.miscellaneous.RemoveDuplicatesTokenFilter;
 import org.apache.lucene.analysis.miscellaneous.SetKeywordMarkerFilter;
 import org.apache.lucene.analysis.miscellaneous.StemmerOverrideFilter;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
@@ -93,6 +95,7 @@ public class WartaChain {
                     break;
                 }
                 case "filter flatten_graph": steps.add(FlattenGraphFilter::new); break;
+                case "filter remove_duplicates": steps.add(RemoveDuplicatesTokenFilter::new); break;
                 default: throw new IllegalArgumentException("unknown component: " + line);
             }
         }
