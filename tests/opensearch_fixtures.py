@@ -41,7 +41,8 @@ ARTICLES = [
     {"id": "sepak-bola", "title": "Timnas menang 3-1 atas Vietnam",
      "content": "Tim nasional Indonesia menang 3-1 atas Vietnam dalam laga persahabatan di Stadion Gelora "
                 "Bung Karno. Pelatih Shin Tae-yong memuji permainan para pemain muda. Gol-gol Indonesia "
-                "dicetak Witan Sulaeman, Egy Maulana Vikri, dan Marselino Ferdinan. Suporter bersorak-sorai.",
+                "dicetak Witan Sulaeman, Egy Maulana Vikri, dan Marselino Ferdinan. Suporter bersorak-sorai. "
+                "Laga itu bagian dari turnamen tahun-an China-ASEAN, dibuka dengan pembacaan Al-Quran.",
      "source": "bola", "date": "2023-06-14T21:00:00+07:00", "category": "olahraga"},
 ]
 
