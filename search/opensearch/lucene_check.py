@@ -32,6 +32,15 @@ class LuceneUnavailable(RuntimeError):
 
 def lucene_jars() -> list[Path]:
     """Return the Lucene jars the chain needs, or raise LuceneUnavailable."""
+    try:  # the Lucene baseline's search (WARTA_LUCENE_JARS, then Debian's folder) when it is there
+        from search.lucene_baseline import LuceneMissing, lucene_classpath
+    except ImportError:
+        pass
+    else:
+        try:
+            return lucene_classpath()
+        except LuceneMissing as exc:
+            raise LuceneUnavailable(str(exc)) from None
     found = []
     for name in JARS:
         candidates = sorted(glob.glob(str(JAR_FOLDER / f"{name}.jar"))) or sorted(
