@@ -54,22 +54,18 @@ def test_push_accounts_for_every_article(cluster):
 
 
 def test_the_clusters_analyzer_gives_warta_terms(cluster):
-    from search.opensearch.lucene_check import index_texts
+    from search.opensearch.lucene_check import compare, index_texts
     from search.opensearch.warta_terms import IndexTerms
 
     client, name, index_dir, _ = cluster
     terms = IndexTerms(index_dir)
-    tokens = identical = 0
-    for text in index_texts(index_dir):
-        if not text:
-            continue
+    texts = [text for text in index_texts(index_dir) if text]
+    theirs = []
+    for text in texts:
         answer = client.indices.analyze(index=name, body={"analyzer": "warta", "text": text})
-        theirs = {t["position"]: t["token"] for t in answer["tokens"]}
-        ours = dict(terms.analyze(text))
-        for position in set(ours) | set(theirs):
-            tokens += 1
-            identical += ours.get(position) == theirs.get(position)
-    assert tokens > 200 and identical / tokens >= 0.995, (identical, tokens)
+        theirs.append([(t["position"], t["token"]) for t in answer["tokens"]])
+    agreement = compare(terms, texts, theirs)
+    assert agreement.tokens > 200 and agreement.share >= 0.995, agreement.differences.most_common(10)
 
 
 def test_search_template_finds_collapses_and_counts(cluster):
