@@ -143,6 +143,9 @@ class LuceneChain:
                               str(definition.get("adjust_offsets", True)).lower(),
                               self._list_file(name, {"type_table": definition.get("type_table", [])},
                                               "type_table", "type_table_path")])
+            elif kind == "pattern_replace" and not definition.get("flags"):
+                lines.append(["filter", "pattern_replace", str(definition.get("all", True)).lower(),
+                              definition["pattern"], definition.get("replacement", "")])
             elif kind in ("flatten_graph", "remove_duplicates"):
                 lines.append(["filter", kind])
             else:

@@ -37,6 +37,8 @@ class IndexTerms:
         dropped = not list(self.analyzer("yang"))
         self.stop_words: frozenset[str] = frozenset(analysis.stop_words()) if dropped else frozenset()
         self.token_pattern = analysis.TOKEN_PATTERN
+        # Prefixes Warta takes off a hyphenated word ("di-update" is update, "se-Asia" asia).
+        self.hyphenated_prefixes: frozenset[str] = frozenset(getattr(analysis, "_HYPHENATED_PREFIXES", ()))
         self.protected_words: frozenset[str] = analysis.protected_words()
         self.stem_corrections: dict[str, str] = analysis.stem_corrections()
         self._terms: dict[str, object] = {}

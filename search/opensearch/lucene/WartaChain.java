@@ -15,6 +15,7 @@
 //   filter     word_delimiter_graph FLAGS ADJUST_OFFSETS FILE   FILE: type_table rules ("' => ALPHA")
 //   filter     flatten_graph
 //   filter     remove_duplicates
+//   filter     pattern_replace ALL PATTERN REPLACEMENT
 // Any other component stops the program: a chain it cannot build exactly is never approximated.
 // The rule and word-list parsing follows OpenSearch's factories (MappingCharFilterFactory,
 // StemmerOverrideTokenFilterFactory, Analysis.getWordList).
@@ -39,6 +40,7 @@ import org.apache.lucene.analysis.miscellaneous.PatternKeywordMarkerFilter;
 import org.apache.lucene.analysis.miscellaneous.RemoveDuplicatesTokenFilter;
 import org.apache.lucene.analysis.miscellaneous.SetKeywordMarkerFilter;
 import org.apache.lucene.analysis.miscellaneous.StemmerOverrideFilter;
+import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
@@ -96,6 +98,13 @@ public class WartaChain {
                 }
                 case "filter flatten_graph": steps.add(FlattenGraphFilter::new); break;
                 case "filter remove_duplicates": steps.add(RemoveDuplicatesTokenFilter::new); break;
+                case "filter pattern_replace": {
+                    Pattern pattern = Pattern.compile(f[3]);
+                    String replacement = f[4];
+                    boolean all = Boolean.parseBoolean(f[2]);
+                    steps.add(in -> new PatternReplaceFilter(in, pattern, replacement, all));
+                    break;
+                }
                 default: throw new IllegalArgumentException("unknown component: " + line);
             }
         }
