@@ -179,16 +179,15 @@ def analysis_settings(terms: IndexTerms, rules_in: str = "path", lists: WordList
         # The parts meet the keyword list and the rules again ("al-quran": quran is a learned name).
         # Warta leaves out a joined form whose term is the first part's ("tahun-an": tahun, an):
         # remove_duplicates drops the second "tahun" at that position.
-        # Words the rules did not decide (new words) and that Warta would make one root keep one
-        # position, as in Warta (else every later position of the text would be one off): an exact
-        # reduplication ("kuda-kuda" -> kuda) and a hyphenated prefix ("se-asia" -> asia) lose
-        # their hyphen before the split; the rules and the stemmer then take the rest.
-        filters["warta_reduplication"] = {"type": "pattern_replace", "pattern": r"^(\p{L}+)-\1$",
-                                          "replacement": "$1", "all": False}
+        # A new word with a hyphenated prefix ("se-asia", "di-upload"), which Warta always makes one
+        # root (asia, upload), loses the prefix before the split, so it keeps one position as in
+        # Warta (else every later position of the text would be one off). Reduplications are not
+        # treated so: whether Warta makes one root of them depends on the stemmer's dictionary
+        # ("kuda-kuda" is kuda, "masing-masing" stays two parts), which a pattern cannot know.
         filters["warta_hyphen_prefix"] = {
             "type": "pattern_replace", "replacement": "$1", "all": False,
             "pattern": "^(?:" + "|".join(sorted(terms.hyphenated_prefixes, key=len, reverse=True)) + r")-(\p{L}+)$"}
-        stemmed = ["lowercase", *stops, "warta_keep", "warta_stems", "warta_reduplication", "warta_hyphen_prefix",
+        stemmed = ["lowercase", *stops, "warta_keep", "warta_stems", "warta_hyphen_prefix",
                    "warta_split", "flatten_graph",
                    "warta_keep", "warta_stems", "warta_keep_symbols", "warta_keep_short", "warta_stemmer",
                    "remove_duplicates"]
