@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 _PUBLIC = {
     "IncompatibleIndex": "search.errors", "IndexBusy": "search.errors", "IndexNotFound": "search.errors",
+    "IndexUnreadable": "search.errors",
     "InvalidQuery": "search.errors", "RejectedRecord": "search.errors", "SearchTooSlow": "search.errors",
     "WartaError": "search.errors",
     "Index": "search.index",
@@ -25,7 +26,7 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 if TYPE_CHECKING:
-    from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
+    from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, InvalidQuery, RejectedRecord,
                                SearchTooSlow, WartaError)
     from search.index import Index
     from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit,

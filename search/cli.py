@@ -1,7 +1,9 @@
 """A thin click layer over the library: `warta index|search|export|trends|kwic|cite|stats|delete|analyze|serve|demo`."""
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import re
 import signal
 import sys
@@ -9,11 +11,48 @@ from pathlib import Path
 
 import click
 
-from search.errors import WartaError
+from search.errors import IndexBusy, WartaError
 
 DEFAULT_INDEX = "index"
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             envvar="WARTA_INDEX", type=click.Path(file_okay=False), help="Index folder.")
+
+
+EXIT_DONE = 0          # did what was asked (a build that rejected some records included: it says so)
+EXIT_FAILED = 1        # did not: one line on stderr says why and what to do
+EXIT_USAGE = 2         # click: unknown option, bad value
+EXIT_BUSY = 75         # EX_TEMPFAIL: another process is writing to the index; try again later
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT); SIGTERM and SIGHUP give 128 + their number
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    done (a build that rejected some records too: it says so and where they are)
+  1    not done, with one line on stderr saying why: nothing was indexed (missing paths,
+       empty folders, only rejected records), no usable index, a query that cannot be
+       honoured, unknown ids, port in use, disk full, folder not writable...
+  2    wrong usage (unknown option, bad value)
+  75   another process is writing to the index: try again later (or --wait longer)
+  130  interrupted by Ctrl-C; 143 by SIGTERM, 129 by SIGHUP: the index is as its last commit left it
+"""
+# What a failed write to the disk means to the user, and what to do about it.
+_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+    errno.EROFS: "the file system is read-only: use a writable folder (--index DIR)",
+    errno.EACCES: "permission denied: use a folder this user may write to (--index DIR), or change its permissions",
+    errno.EPERM: "operation not permitted: use a folder this user may write to (--index DIR)",
+}
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C (builds cancel and clean up), with 128 + the signal as exit code."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
 
 
 class WartaGroup(click.Group):
@@ -22,14 +61,47 @@ class WartaGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except IndexBusy as exc:
+            _fail(str(exc), EXIT_BUSY)
         except WartaError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(str(exc)) from None
+        except (KeyboardInterrupt, Stopped) as exc:
+            code = exc.code if isinstance(exc, Stopped) else EXIT_INTERRUPTED
+            name = ctx.invoked_subcommand
+            if name in ("serve", "demo"):
+                click.echo("stopped", err=True)
+                ctx.exit(EXIT_DONE)  # stopping a server is how it ends
+            if name in ("index", "delete"):
+                _fail("interrupted: nothing of this run was committed; the index is as its last commit left it", code)
+            _fail("interrupted", code)
+        except OSError as exc:
+            advice = _OS_ERRORS.get(exc.errno)
+            if advice is None:
+                raise
+            where = f" ({exc.filename})" if exc.filename else ""
+            _fail(f"{exc.strerror}{where}: {advice}. An index being written is as its last commit left it.", EXIT_FAILED)
 
 
-@click.group(cls=WartaGroup)
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+class _NoteHandler(logging.Handler):
+    """Prints the library's notes (logger "warta": a lock taken over, leftovers removed) on stderr."""
+
+    def emit(self, record):
+        click.echo(record.getMessage(), err=True)
+
+
+@click.group(cls=WartaGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="warta")
 def main():
     """Warta: search for Indonesian news archives."""
+    logger = logging.getLogger("warta")
+    if not any(isinstance(handler, _NoteHandler) for handler in logger.handlers):
+        logger.addHandler(_NoteHandler(logging.WARNING))
+    logger.setLevel(logging.WARNING)
 
 
 @main.command("index")
@@ -47,18 +119,28 @@ def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_j
     """Index archives: JSON lines or JSON (.jsonl, .json), CSV/TSV, saved HTML pages, text files, WARC web
     archives (each optionally .gz), and folders of them, in any mix.
 
-    Indexing the same archive again updates changed articles by id and never doubles them.
+    Indexing the same archive again updates changed articles by id and never doubles them. Exits 0 when
+    something was indexed (or was already indexed), also with some records rejected; 1 when nothing was
+    (no readable record: missing paths, empty folders, only rejects), leaving the index as it was.
     """
     from search.indexer import build
 
     progress = not quiet and not as_json and sys.stderr.isatty()
-    # `kill` (SIGTERM) should clean up like Ctrl-C does: cancel the build, remove its temporary files.
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    # `kill` (SIGTERM) and a closed terminal (SIGHUP) clean up like Ctrl-C does: cancel the build,
+    # remove its files and temporary folder.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     summary = build(paths, index_dir, rejects_path=rejects_path, rebuild=rebuild, wait=wait,
                     processes=processes, progress=progress)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_summary(summary, index_dir)
+    if summary.failure:
+        _fail(summary.failure, EXIT_FAILED)
+
+
+def _print_summary(summary, index_dir: str) -> None:
     click.echo(f"read {summary.read}: indexed {summary.indexed}, updated {summary.updated}, "
                f"duplicates skipped {summary.duplicates} ({summary.unchanged} unchanged), "
                f"rejected {summary.rejected}; {summary.near_duplicates} near-duplicates grouped")
@@ -397,10 +479,16 @@ def eval_command(queries, qrels, index_dir, compare, lucene, baseline_dir, runs_
 
 def _serve_app(index_dir: str, host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app on waitress (a production WSGI server) until interrupted."""
-    from web.serving import serve
+    from web.serving import CannotListen, serve
 
     click.echo(f"Serving the index at '{index_dir}'")
-    serve({"INDEX": str(index_dir)}, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
+    config = {"INDEX": str(index_dir)}
+    if host not in ("0.0.0.0", "::", ""):  # one address: the default public address (BASE_URL wins)
+        config["SERVED_AT"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    try:
+        serve(config, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
+    except CannotListen as exc:
+        _fail(exc.strerror, EXIT_FAILED)
 
 
 serve_options = [

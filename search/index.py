@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import threading
 import time
 from datetime import timezone
@@ -21,9 +22,10 @@ from whoosh import index as whoosh_index
 
 from search import citation as _citation, concordance as _concordance, highlight, trends as _trends
 from search.analysis import analysis_fingerprint
-from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
+from search.commits import Commit, has_index, latest_commit
+from search.errors import IncompatibleIndex, IndexNotFound, IndexUnreadable, InvalidQuery
 from search.highlight import MatchSpec
-from search.indexer import META_FILE, NAMES_FILE, index_analyzer
+from search.indexer import META_FILE, index_analyzer, names_path
 from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
 from search import ranking
 from search.ranking import MISSING, UNDATED, Snapshot, exact_form_scores, exact_forms, proximity_factors
@@ -36,7 +38,13 @@ MAX_PER_PAGE = 100
 RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
 SEARCH_TIME_LIMIT = 2.0  # seconds; the slowest of the 200 benchmark queries takes about 0.05 s on 7,000 articles
-REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
+REFRESH_SECONDS = 0.25  # how often to check for a new commit (a directory listing and a stat)
+# Words as written kept per cache of an Index's analyzer. Snippets re-analyse every hit's text, so
+# the cache met a news corpus's whole vocabulary: a served index's RSS rose for as long as new
+# articles were shown (toward 2 x 300,000 entries). 50,000 words take ~10 MB and hold the words of
+# the articles shown recently; an emptied cache refills at some 20 us a word.
+ANALYZER_CACHE_WORDS = 50_000
+OPEN_ATTEMPTS = 5  # tries to open the latest commit while writers commit under us
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
 # All words first, then some: when a query of SOME_WORDS_MIN or more words finds fewer than
@@ -61,47 +69,79 @@ class Index:
         self.path = path
         self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
         self._snapshot: Snapshot | None = None
+        self._commit: Commit | None = None  # the commit the snapshot was opened on
         self._checked = 0.0
         # Queries are analysed as the index was: with the names its corpus taught, from the first search.
-        self._names_stamp = _stamp(path / NAMES_FILE)
-        self.analyzer = index_analyzer(path)
+        self._names_stamp = _names_stamp(path)
+        self.analyzer = _serving_analyzer(path)
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
 
     @classmethod
     def open(cls, path: str | Path = "index") -> "Index":
-        """Open the index at `path`; raise IndexNotFound or IncompatibleIndex with the fix."""
+        """Open the index at `path`; raise IndexNotFound, IncompatibleIndex or IndexUnreadable with the fix."""
         path = Path(path)
-        if not whoosh_index.exists_in(path):
-            raise IndexNotFound(f"No index at '{path}'. Build one with: warta index FILE...")
-        meta_path = path / META_FILE
-        version = json.loads(meta_path.read_text(encoding="utf-8")).get("schema_version") if meta_path.exists() else None
-        if version != SCHEMA_VERSION:
-            raise IncompatibleIndex(
-                f"The index at '{path}' was built by another version of Warta (schema {version}, "
-                f"this version reads {SCHEMA_VERSION}). Rebuild it: warta index --rebuild FILE..."
-            )
-        try:
-            ix = whoosh_index.open_dir(path)
-        except Exception as exc:  # unpicklable schema from an older analyzer, truncated files
-            raise IncompatibleIndex(f"Cannot read the index at '{path}' ({exc}). Rebuild it: warta index --rebuild FILE...") from exc
-        return cls(ix, path)
+        index = cls(_open_whoosh(path), path)
+        index._current()  # a damaged index (a missing segment) fails here, not at the first search
+        return index
 
     # -- the open searcher ------------------------------------------------------------------------
 
     def _current(self) -> Snapshot:
-        """Return the snapshot of the open searcher, reopened when the index changed on disk."""
+        """Return the snapshot of the index's latest commit (checked at most every REFRESH_SECONDS).
+
+        Callers hold self._lock, so no search is using the old snapshot when it is replaced: it is
+        closed at once. A new commit gets a new searcher, never Whoosh's searcher.refresh(), which
+        keeps the old reader's segments (a rebuild then answered with doubled totals or a 500,
+        deleted articles stayed visible, updated ones showed their old text).
+        """
         now = time.monotonic()
-        if self._snapshot is None:
-            self._snapshot = self._snapshot_of(self._ix.searcher())
-            self._checked = now
-        elif now - self._checked >= REFRESH_SECONDS:
-            self._checked = now
-            if not self._snapshot.searcher.up_to_date():
-                old = self._snapshot
-                self._snapshot = self._snapshot_of(old.searcher.refresh())
-        return self._snapshot
+        if self._snapshot is not None and now - self._checked < REFRESH_SECONDS:
+            return self._snapshot
+        self._checked = now
+        if self._snapshot is not None and latest_commit(self.path) == self._commit:
+            return self._snapshot
+        snapshot, commit = self._open_latest()
+        old, self._snapshot, self._commit = self._snapshot, snapshot, commit
+        if old is not None:
+            old.searcher.close()
+        return snapshot
+
+    def _open_latest(self) -> tuple[Snapshot, "Commit"]:
+        """Return a loaded snapshot of the latest commit and that commit.
+
+        A writer may commit (and delete the segments it merged away) while we open: the commit is
+        read before and after, and a changed one, or files gone under us, means trying again.
+        """
+        failure: Exception | None = None
+        for attempt in range(OPEN_ATTEMPTS):
+            if attempt:
+                time.sleep(0.05 * attempt)
+            before = latest_commit(self.path)
+            try:
+                # Opened again, not reused: a folder replaced under us may hold another schema version.
+                ix = _open_whoosh(self.path)
+                searcher = ix.searcher()
+            except (IndexNotFound, IncompatibleIndex):
+                raise
+            except Exception as exc:  # a segment missing, or removed by a commit while we opened it
+                failure = exc
+                continue
+            try:
+                snapshot = self._snapshot_of(searcher)
+                _load(snapshot)
+            except Exception as exc:
+                searcher.close()
+                failure = exc
+                continue
+            if latest_commit(self.path) == before or attempt == OPEN_ATTEMPTS - 1:
+                self._ix = ix
+                return snapshot, before
+            searcher.close()  # committed again while we loaded: load that one
+        raise IndexUnreadable(
+            f"The index at '{self.path}' is damaged or incomplete ({type(failure).__name__}: {failure}). "
+            f"Restore it from a backup, or rebuild it: warta index --rebuild --index {self.path} FILE...")
 
     def _snapshot_of(self, searcher) -> Snapshot:
         """Return a Snapshot of a newly opened searcher, analysed with this index's names.
@@ -109,9 +149,9 @@ class Index:
         Whoosh unpickles a fresh schema (analyzers without names) with every reader: this index's
         analyzer replaces them. A build that changed the learned names gets a new analyzer.
         """
-        stamp = _stamp(self.path / NAMES_FILE)
+        stamp = _names_stamp(self.path)
         if stamp != self._names_stamp:
-            self._names_stamp, self.analyzer = stamp, index_analyzer(self.path)
+            self._names_stamp, self.analyzer = stamp, _serving_analyzer(self.path)
         for name in ("title", "content"):
             if name in searcher.schema:
                 searcher.schema[name].analyzer = self.analyzer
@@ -122,18 +162,19 @@ class Index:
     def warm(self) -> float:
         """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
 
-        Optional: a server can call it at start-up so that its first visitor does not wait.
+        Optional: a server can call it at start-up so that its first visitor does not wait. (Every
+        new commit's snapshot is loaded this way when it is opened.)
         """
         started = time.perf_counter()
         with self._lock:
-            snap = self._current()
-            for name in ("title", "content"):
-                snap.norm(name)
-            for name in ("source", "category", "year", "month", "cluster"):
-                snap.column(name)
-            snap.dates()
-            snap.shared()
+            self._current()
         return time.perf_counter() - started
+
+    def commit(self) -> tuple:
+        """Return what identifies the commit this Index answers from (for caches kept beside it)."""
+        with self._lock:
+            self._current()
+            return tuple(self._commit or ())
 
     def close(self) -> None:
         """Close the open searcher (the Index reopens one if used again)."""
@@ -141,6 +182,7 @@ class Index:
             if self._snapshot is not None:
                 self._snapshot.searcher.close()
                 self._snapshot = None
+                self._commit = None
 
     def __enter__(self) -> "Index":
         return self
@@ -446,7 +488,77 @@ class Index:
         return meta.get("analysis") != analysis_fingerprint()
 
 
+# -- opening ------------------------------------------------------------------------------------
+
+
+def _open_whoosh(path: Path):
+    """Return the Whoosh index at path; raise IndexNotFound, IncompatibleIndex or IndexUnreadable."""
+    rebuild = f"warta index --rebuild --index {path} FILE..."
+    try:
+        if not path.is_dir():
+            raise IndexNotFound(f"No index at '{path}'. Build one with: warta index --index {path} FILE...")
+        os.listdir(path)
+    except PermissionError:
+        raise IndexUnreadable(f"Cannot read the index folder '{path}': permission denied. Run Warta as a user "
+                              f"who may read it, or change its permissions (chmod -R u+rX {path}).") from None
+    except OSError as exc:
+        raise IndexUnreadable(f"Cannot read the index folder '{path}' ({exc.strerror}).") from None
+    if not has_index(path):
+        raise IndexNotFound(f"No index at '{path}'. Build one with: warta index --index {path} FILE...")
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        version = meta.get("schema_version") if isinstance(meta, dict) else None
+    except FileNotFoundError:
+        version = None
+    except PermissionError:
+        raise IndexUnreadable(f"Cannot read '{path / META_FILE}': permission denied. Run Warta as a user who "
+                              f"may read the index, or change its permissions (chmod -R u+rX {path}).") from None
+    except (OSError, ValueError) as exc:  # cut short by a crash or a half-finished copy
+        raise IndexUnreadable(f"The index at '{path}' is damaged: {META_FILE} cannot be read ({exc}). Restore the "
+                              f"index from a backup, or rebuild it: {rebuild}") from None
+    if version != SCHEMA_VERSION:
+        raise IncompatibleIndex(
+            f"The index at '{path}' was built by another version of Warta (schema {version}, "
+            f"this version reads {SCHEMA_VERSION}). Rebuild it: {rebuild}")
+    try:
+        return whoosh_index.open_dir(path)
+    except Exception as exc:  # unpicklable schema from an older analyzer, truncated files
+        raise IndexUnreadable(f"Cannot read the index at '{path}' ({type(exc).__name__}: {exc}). Restore it from a "
+                              f"backup, or rebuild it: {rebuild}") from None
+
+
+def _load(snap: Snapshot) -> None:
+    """Load every per-document array and open every segment's stored-fields file now.
+
+    Whoosh opens column and stored-fields files on first use; a commit that merged segments away
+    deletes theirs, so a snapshot still answering until the next check must have them open already
+    (an open file stays readable on POSIX after it is deleted).
+    """
+    for name in ("title", "content"):
+        snap.norm(name)
+    for name in ("source", "category", "year", "month", "cluster"):
+        snap.column(name)
+    snap.dates()
+    snap.shared()
+    for leaf, _ in snap.leaves:
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
+
+
 # -- helpers that run while the searcher is open ------------------------------------------------
+
+
+def _serving_analyzer(index_dir: Path):
+    """Return the index's analyzer with caches bounded for a long-lived server (see ANALYZER_CACHE_WORDS)."""
+    analyzer = index_analyzer(index_dir)
+    analyzer.cache_limit = ANALYZER_CACHE_WORDS
+    return analyzer
+
+
+def _names_stamp(index_dir: Path) -> tuple:
+    """Return which learned names file the index's latest commit uses, and its _stamp."""
+    path = names_path(index_dir)
+    return path.name, _stamp(path)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -30,6 +30,8 @@ ARTICLES = [
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":  # CI must not pass without the browser tests
+            pytest.fail(f"no Chromium at {CHROMIUM} (CI=true: the browser tests must run); scripts/test.sh installs it")
         pytest.skip(f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` (scripts/test.sh does)")
     from waitress import create_server
 

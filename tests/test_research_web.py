@@ -291,10 +291,15 @@ def test_facets_stay_listed_when_chosen_and_combine(client):
 # -- citations ------------------------------------------------------------------------------------
 
 
-def test_article_citation_on_the_page_and_in_the_api(client):
-    data = client.get("/api/articles/tembak-1").get_json()
+def test_article_citation_on_the_page_and_in_the_api(client, research_index_dir):
+    # The archive's copy is cited at the configured public address, never at the request's Host.
+    configured = create_app({"INDEX": str(research_index_dir), "BASE_URL": "https://arsip.example"}).test_client()
+    data = configured.get("/api/articles/tembak-1", headers={"Host": "evil.example"}).get_json()
     assert data["citation"]["text"] == ("kompas (2 March 2017). \u201cPolisi menembakkan gas air mata\u201d. "
-                                        "https://kompas.example/tembak-1. Archived copy: http://localhost/articles/tembak-1.")
+                                        "https://kompas.example/tembak-1. Archived copy: https://arsip.example/articles/tembak-1.")
+    data = client.get("/api/articles/tembak-1", headers={"Host": "evil.example"}).get_json()
+    assert data["citation"]["text"] == ("kompas (2 March 2017). \u201cPolisi menembakkan gas air mata\u201d. "
+                                        "https://kompas.example/tembak-1.")  # no BASE_URL: no archive address
     assert data["citation"]["bibtex"].startswith("@online{kompas2017polisi,")
     html = text(client.get("/articles/tembak-1"))
     assert "Cite this article" in html and "@online{kompas2017polisi," in html

@@ -15,7 +15,7 @@ from search import InvalidQuery
 from search import export as export_formats
 from search.concordance import SORTS as KWIC_SORTS
 from search.trends import MAX_QUERIES
-from web import charts, links
+from web import charts, links, public
 from web import params as search_params
 from web.archive import get_index
 
@@ -195,16 +195,17 @@ def feed():
     entries = []
     for hit in results.hits:
         published = _rfc3339(hit.date)
-        entries.append({"hit": hit, "updated": published, "url": url_for("views.article", article_id=hit.id, _external=True),
+        entries.append({"hit": hit, "updated": published, "url": public.url("views.article", article_id=hit.id),
                         "original": hit.url if hit.url and hit.url.startswith(("http://", "https://")) else None,
                         "title": _xml_text(hit.title or _plain(hit.title_html)), "summary": _xml_text(_plain(hit.snippet)),
                         "source": _xml_text(hit.source or ""), "category": _xml_text(hit.category or "")})
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     # The feed changed when its newest entry appeared (dates carry their own zones: compare moments).
     updated = max((e["updated"] for e in entries if e["updated"]), key=datetime.fromisoformat, default=None) or now
-    self_url = request.url
+    self_url = public.this_request()
     body = render_template("feed.xml", state=state, entries=entries, updated=updated, self_url=self_url,
                            feed_id=self_url, results=results, results_url=links.search_url(state.with_page(1)),
+                           base=public.base_url(),
                            title=_xml_text(f"Warta: {state.q}" if state.q else "Warta: " + results.query),
                            subtitle=_xml_text(f"The newest articles matching {results.query}"))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
@@ -242,7 +243,9 @@ def article_citation(record):
     """Return the Citation of an article record, with this archive's own URL of it."""
     from search.citation import citation
 
-    return citation(record, url_for("views.article", article_id=record.id, _external=True))
+    # The archive's copy only when its public address is known (BASE_URL): a path alone is no use in a
+    # reference, and one made from the request's Host header would carry whatever a client sent.
+    return citation(record, public.url("views.article", article_id=record.id) if public.base_url() else None)
 
 
 @bp.get("/cite.bib")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
 from search import InvalidQuery
-from web import charts, links
+from web import charts, links, public
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
 from web.markup import marked, paragraphs
@@ -71,6 +71,9 @@ def marked_paragraphs(index, record, q: str):
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    response = make_response(render_template("opensearch.xml"))
+    # Absolute links come from the BASE_URL setting (or, under `warta serve` on one address, that
+    # address), never from the request's Host header: a hostile Host would end up in a document that
+    # browsers keep and send searches to. Without either, the links are relative to this document.
+    response = make_response(render_template("opensearch.xml", base=public.base_url()))
     response.headers["Content-Type"] = "application/opensearchdescription+xml; charset=utf-8"
     return response
