@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test,eval]'
+.venv/bin/python -m pip install --quiet -e '.[test,eval,opensearch]'
 
 # The wheel: built from a clean build folder (setuptools keeps files deleted from the tree in build/lib
 # and would ship them), installed over whatever the test venv held before.
@@ -21,7 +21,7 @@ python3 -m venv .venv-wheel
 .venv-wheel/bin/python -m pip install --quiet --upgrade pip
 .venv-wheel/bin/python -m pip uninstall --quiet --yes warta >/dev/null 2>&1 || true
 .venv-wheel/bin/python -m pip install --quiet --force-reinstall --no-deps "$wheel"
-.venv-wheel/bin/python -m pip install --quiet "${wheel}[test,eval]"
+.venv-wheel/bin/python -m pip install --quiet "${wheel}[test,eval,opensearch]"
 rm -rf "$wheels"
 
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then

@@ -535,5 +535,114 @@ def demo_command(index_dir, host, port, threads, workers):
     _serve_app(index_dir, host, port, threads, workers)
 
 
+# -- OpenSearch: the package is imported only inside these commands (opensearch-py is optional) ----
+
+DEFAULT_EXPORT = "opensearch-export"
+
+
+@main.group("opensearch")
+def opensearch_group():
+    """Move an index to OpenSearch or Elasticsearch: export its analysis and articles, push them."""
+
+
+@opensearch_group.command("export")
+@click.argument("out", type=click.Path(file_okay=False))
+@index_option
+@click.option("--index-name", default="warta", show_default=True,
+              help="Name of the cluster's index (the template applies to it; push can choose another).")
+@click.option("--max-bytes", default=10.0, show_default=True, type=click.FloatRange(min=0.001),
+              help="Largest bulk file, in MB (one article bigger than this still gets a file of its own).")
+@click.option("--shards", default=1, show_default=True, type=click.IntRange(1, 1024), help="Primary shards (see docs/scaling.md).")
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(0, 16), help="Replicas of each shard.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def opensearch_export_command(out, index_dir, index_name, max_bytes, shards, replicas, as_json, quiet):
+    """Write OUT/: template.json (analysis chain, mappings), the word lists it reads, search-template.json
+    and bulk-NNNN.ndjson files holding every article of the index once."""
+    from search.opensearch import export
+
+    progress = not quiet and not as_json and sys.stderr.isatty()
+    summary = export(index_dir, out, index_name=index_name, max_bytes=int(max_bytes * 1024 * 1024),
+                     shards=shards, replicas=replicas, progress=progress)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"exported {summary.articles} articles (the index holds {summary.index_documents}) into "
+               f"{len(summary.files)} bulk files in '{out}', {summary.seconds:.1f}s")
+    click.echo(f"analysis: {summary.rules} stemming rules, {summary.keywords} protected words and names, "
+               f"from {summary.vocabulary} distinct words")
+    click.echo(f"next: copy {out}/warta-stems.txt and warta-keywords.txt into config/analysis/ on every node, "
+               f"then: warta opensearch push URL --from {out}   (or push with --rules inline)")
+
+
+@opensearch_group.command("push")
+@click.argument("url")
+@click.option("--from", "export_dir", default=DEFAULT_EXPORT, show_default=True, type=click.Path(file_okay=False),
+              help="The folder `warta opensearch export` wrote.")
+@click.option("--index-name", help="The cluster's index (default: the name given at export).")
+@click.option("--rules", "rules_in", type=click.Choice(["path", "inline"]), default="path", show_default=True,
+              help="path: the word lists are in config/analysis/ on every node; inline: send them in the index settings.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
+              help="Where refused articles go (default: FROM/push-rejects.jsonl).")
+@click.option("--chunk", default=500, show_default=True, type=click.IntRange(1, 10000), help="Articles per bulk request.")
+@click.option("--retries", default=5, show_default=True, type=click.IntRange(0, 50),
+              help="Retries of a rejected-for-load item (429) or a failed request, with doubling back-off.")
+@click.option("--insecure", is_flag=True, help="Do not verify the cluster's TLS certificate (a local test cluster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def opensearch_push_command(url, export_dir, index_name, rules_in, rejects_path, chunk, retries, insecure, as_json, quiet):
+    """Load an export into the OpenSearch cluster at URL (https://HOST:9200).
+
+    Credentials come from WARTA_OPENSEARCH_USER and WARTA_OPENSEARCH_PASSWORD, or a netrc entry for the
+    host, never from the command line; a CA certificate from WARTA_OPENSEARCH_CA_CERTS.
+    """
+    from search.opensearch.push import push
+
+    progress = not quiet and not as_json and sys.stderr.isatty()
+    summary = push(url, export_dir, index_name=index_name, rules_in=rules_in, rejects_path=rejects_path,
+                   chunk_size=chunk, retries=retries, progress=progress, verify_certs=not insecure)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"read {summary.read}: created {summary.created}, updated {summary.updated}, "
+                   f"rejected {summary.rejected}; the index '{summary.index}' now holds {summary.documents} "
+                   f"documents, {summary.seconds:.1f}s")
+        if summary.rejected:
+            reasons = ", ".join(f"{r} ({n})" for r, n in sorted(summary.reasons.items(), key=lambda i: -i[1])[:3])
+            click.echo(f"rejected articles, with the cluster's reasons: {summary.rejects_file}")
+            click.echo(f"  most common: {reasons}")
+    if summary.rejected:
+        sys.exit(1)
+
+
+@opensearch_group.command("search")
+@click.argument("url")
+@click.argument("query")
+@click.option("--index-name", default="warta", show_default=True, help="The cluster's index.")
+@click.option("--source", multiple=True, help="Only this outlet (repeat for several).")
+@click.option("--category", multiple=True, help="Only this category (repeat for several).")
+@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02).")
+@click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--insecure", is_flag=True, help="Do not verify the cluster's TLS certificate (a local test cluster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the same data as warta search --json).")
+def opensearch_search_command(url, query, index_name, source, category, date_from, date_to, sort, page, per_page,
+                              insecure, as_json):
+    """Search an index pushed to the cluster at URL with Warta's query language (see warta search)."""
+    from search.opensearch.store import OpenSearchStore
+    from search.opensearch.push import cluster_errors
+
+    with cluster_errors(url):
+        results = OpenSearchStore(url, index_name, verify_certs=not insecure).search(
+            query, page=page, per_page=per_page, source=list(source) or None, category=list(category) or None,
+            date_from=date_from, date_to=date_to, sort=sort)
+    if as_json:
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(_terminal_results(results))
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL = {"ir_measures"}  # the `eval` extra; search/evaluate.py says how to install it when missing
+OPTIONAL |= {"opensearchpy"}  # the `opensearch` extra; search/opensearch/push.py says how to install it
 
 
 def _name(requirement: str) -> str:
