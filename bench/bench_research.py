@@ -32,9 +32,9 @@ TREND_QUERIES = ["banjir", "korupsi", "gempa"]
 SMALL_CANDIDATES = ["gempa", "banjir", "korupsi", "kebakaran", "tsunami", "narkoba", "pemilu", "sepak", "harga",
                     "presiden", "jakarta", "polisi", "pemerintah", "indonesia"]
 
-# Runs in a child process: one export, then its own peak RSS (kB) on the last line of stderr.
+# Runs in a child process: one export, then its own peak RSS (MB) on the last line of stderr.
 CHILD = r"""
-import resource, sys
+import sys
 mode, index_dir, query, out = sys.argv[1:5]
 rows = 0
 if mode == "warta":
@@ -65,7 +65,9 @@ else:
                 writer.writerow([s.get("id"), s.get("title"), s.get("published") or s.get("date"), s.get("source"),
                                  s.get("url"), s.get("category"), s.get("cluster")])
                 rows += 1
-print("RESULT %d %.1f" % (rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), file=sys.stderr)
+# VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss across exec (the parent holds an index).
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print("RESULT %d %.1f" % (rows, peak / 1024), file=sys.stderr)
 """
 
 

@@ -270,6 +270,9 @@ def export_command(query, index_dir, source, category, date_from, date_to, sort,
 
     columns = fields_of(fields)
     with Index.open(index_dir) as index:
+        # No time limit from the command line: it guards a shared server against one runaway search,
+        # while a first search in a fresh process also loads the index's columns (seconds at 300,000 articles).
+        index.time_limit = None
         records = index.export(query, sort=sort, **_filters(source, category, date_from, date_to))
         rows = _Counted(records)
         try:
@@ -310,6 +313,7 @@ def trends_command(queries, index_dir, source, category, date_from, date_to, by,
     from search.index import Index
 
     with Index.open(index_dir) as index:
+        index.time_limit = None  # as for export: one user, a cold index
         result = index.trends(list(queries), by=by, **_filters(source, category, date_from, date_to))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -360,6 +364,7 @@ def kwic_command(query, index_dir, source, category, date_from, date_to, width, 
     from search.index import Index
 
     with Index.open(index_dir) as index:
+        index.time_limit = None  # as for export: one user, a cold index
         result = index.concordance(query, width=width, limit=limit, sort=sort,
                                    **_filters(source, category, date_from, date_to))
     if as_json:

@@ -435,3 +435,12 @@ def test_concordance_reads_a_huge_article_window_by_window():
     assert [line.match for line in every] == ["Banjir"] * 3  # past the first window too
     assert every[0].left.endswith("biasa. ") and every[0].right == " datang. Banjir"  # whole words within 20
     assert len(lines_of(stored, None, spec, 20, wanted=1)) == 1
+
+
+def test_cli_research_commands_run_without_the_servers_time_limit(runner, research_index_dir, monkeypatch):
+    import search.index as index_module
+
+    monkeypatch.setattr(index_module, "SEARCH_TIME_LIMIT", 1e-9)  # any search would stop at once
+    for args in (["export", "banjir"], ["trends", "banjir"], ["kwic", "banjir"]):
+        result = runner.invoke(main, args + ["--index", str(research_index_dir)])
+        assert result.exit_code == 0, (args, result.output)
