@@ -309,10 +309,12 @@ class BuildWriter(writing.SegmentWriter):
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     way = ways[fieldname] if isinstance(value, str) else "whoosh"
                     if way == "positions":
-                        counted = pool.add_positions(fieldname, docnum, field.analyzer.term_positions(value),
-                                                     field.format.field_boost, fieldboost)
+                        # The length for ranking leaves out common and function words (see
+                        # IndonesianAnalyzer.terms_and_length), unlike Whoosh's count of postings.
+                        terms, content_length = field.analyzer.terms_and_length(value)
+                        pool.add_positions(fieldname, docnum, terms, field.format.field_boost, fieldboost)
                         if field.scorable:
-                            length = counted
+                            length = content_length
                     elif way == "whole":
                         weight = field.format.field_boost * fieldboost
                         pool.add((fieldname, value.encode("utf-8"), docnum, weight, b""))
