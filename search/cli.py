@@ -208,16 +208,20 @@ def analyze_command(text, explain, index_dir):
 @click.argument("queries", type=click.Path(dir_okay=False))
 @click.argument("qrels", type=click.Path(dir_okay=False))
 @index_option
-@click.option("--compare", is_flag=True, help="Also run the two baselines (plain BM25F, naive Sastrawi) and show all side by side.")
+@click.option("--compare", is_flag=True,
+              help="Also run the baselines (plain BM25F, naive Sastrawi, Lucene's Indonesian analyzer) and show all side by side.")
+@click.option("--lucene/--no-lucene", default=True, show_default=True,
+              help="With --compare, include the Lucene baseline (needs a JDK and Debian's liblucene8-java).")
 @click.option("--baseline-dir", type=click.Path(file_okay=False),
               help="Where baseline indexes are cached (default: under the temp folder).")
 @click.option("--runs", "runs_dir", type=click.Path(file_okay=False), help="Write a TREC run file per system here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_command(queries, qrels, index_dir, compare, baseline_dir, runs_dir, as_json):
+def eval_command(queries, qrels, index_dir, compare, lucene, baseline_dir, runs_dir, as_json):
     """Measure ranking quality: nDCG@10, MRR@10, R@10, R@100 of QUERIES (TSV qid<TAB>query) against QRELS (TREC)."""
     from search.evaluate import evaluate, markdown_table, results_json
 
-    results = evaluate(queries, qrels, index_dir, compare=compare, baseline_parent=baseline_dir, runs_dir=runs_dir)
+    results = evaluate(queries, qrels, index_dir, compare=compare, baseline_parent=baseline_dir, runs_dir=runs_dir,
+                       lucene=lucene)
     if as_json:
         click.echo(results_json(results, queries=str(queries), qrels=str(qrels), index=str(index_dir)))
     else:

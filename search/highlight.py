@@ -17,6 +17,11 @@ from dataclasses import dataclass, field
 from search.analysis import ACCENTED, TOKEN_PATTERN, IndonesianAnalyzer, normalise, plain_analyzer
 
 SNIPPET_CHARS = 300  # about two sentences
+# Snippets look for matches in the article's first TEXT_WINDOW characters only: 3x the longest
+# article of the news corpus (32,767 characters), so real articles are read whole, while one huge
+# article (an index built before the record cap could hold one of 200 MB) costs a search about
+# what a normal one does.
+TEXT_WINDOW = 100_000
 ELLIPSIS = " … "
 _LOOKBACK = 600  # a sentence longer than this is cut by _trim anyway
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n\s*")
@@ -242,7 +247,7 @@ def _trim(text: str, start: int, end: int, budget: int, focus: int) -> tuple[int
 
 def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     """Return the article's opening, escaped, cut at a sentence or word boundary."""
-    text = text.strip()
+    text = text[: max_chars * 4].strip() if len(text) > max_chars * 4 else text.strip()
     if len(text) <= max_chars:
         return html.escape(text)
     spans = sentence_spans(text[:max_chars + 1])
@@ -282,8 +287,12 @@ def _sentence_at(text: str, at: int) -> tuple[int, int]:
 def snippet(text: str, spec: MatchSpec, max_chars: int = SNIPPET_CHARS) -> str:
     """Return up to ~max_chars of the best sentences of text, best first, matches marked; else the lead.
 
-    Sentences are found around the matches only, so a long article costs no more than a short one.
+    Sentences are found around the matches only, so a long article costs no more than a short one,
+    and only the first TEXT_WINDOW characters are searched, so a huge one costs no more either.
     """
+    if len(text) > TEXT_WINDOW:
+        end = text.rfind(" ", TEXT_WINDOW - 200, TEXT_WINDOW)
+        text = text[: end if end > 0 else TEXT_WINDOW]  # cut at a space: a word cut short could mis-match
     matches = find_matches(text, spec)
     if not matches:
         return lead(text, max_chars)

@@ -254,7 +254,8 @@ class Index:
             if docnum is None:
                 return ()
             stored = snap.stored(docnum)
-            text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
+            # The article's opening, as snippets read it: a huge article must not cost a full analysis.
+            text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")[:highlight.TEXT_WINDOW]
             key_terms = searcher.key_terms_from_text("content", text, numterms=RELATED_TERMS)
             scores = np.zeros(snap.size, dtype=np.float32)
             for term, weight in key_terms:
@@ -516,10 +517,18 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
     else:
         # Some archives have no titles: head the hit with the start of the article instead.
         title_html = highlight.lead(content, 90)
+    if not snippets:
+        snippet = ""
+    elif snap.past_deadline():
+        # The time limit covers snippets too: past it, the remaining hits show their opening instead of
+        # a search through their text (the results are whole; a failed search would show nothing).
+        snippet = highlight.lead(content)
+    else:
+        snippet = highlight.snippet(content, content_spec)
     return Hit(
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
-        snippet=highlight.snippet(content, content_spec) if snippets else "", title_html=title_html,
+        snippet=snippet, title_html=title_html,
         duplicates=_copies(snap, doc),
     )
 

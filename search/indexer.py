@@ -55,6 +55,7 @@ from search.segments import BuildWriter, writer_args
 from search.documents import Article, to_article
 from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
 from search.ingest import Rejection, read_inputs
+from search.ingest.records import displayable, json_line
 from search.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "warta.json"       # {"schema_version": N}: Index.open refuses other versions
@@ -393,7 +394,7 @@ class _Rejects:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.file = open(self.path, "w", encoding="utf-8")
         record = {"origin": origin, "reason": reason, "raw": raw[:RAW_EXCERPT] if raw else raw}
-        self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.file.write(json_line(record) + "\n")
 
     def close(self) -> None:
         if self.file is not None:
@@ -432,6 +433,7 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
                         names.observe(article.content)
                 continue
         summary.rejected += 1
+        reason = displayable(reason)  # a file name's undecodable bytes must not stop the summary's printing
         summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
         rejects.write(origin, reason, raw)
 
