@@ -13,20 +13,24 @@ from typing import TYPE_CHECKING, Any
 
 _PUBLIC = {
     "IncompatibleIndex": "search.errors", "IndexBusy": "search.errors", "IndexNotFound": "search.errors",
+    "IndexUnreadable": "search.errors",
     "InvalidQuery": "search.errors", "RejectedRecord": "search.errors", "SearchTooSlow": "search.errors",
     "WartaError": "search.errors",
     "Index": "search.index",
     "ArticleRecord": "search.results", "Copy": "search.results", "FacetCount": "search.results",
     "Hit": "search.results", "IndexStats": "search.results", "SearchResults": "search.results",
+    "Citation": "search.results", "Concordance": "search.results", "ConcordanceLine": "search.results",
+    "TrendCount": "search.results", "TrendSeries": "search.results", "Trends": "search.results",
 }
 
 __all__ = sorted(_PUBLIC)
 
 if TYPE_CHECKING:
-    from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
+    from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, InvalidQuery, RejectedRecord,
                                SearchTooSlow, WartaError)
     from search.index import Index
-    from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+    from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit,
+                                IndexStats, SearchResults, TrendCount, Trends, TrendSeries)
 
 
 def __getattr__(name: str) -> Any:

@@ -393,6 +393,10 @@ class IndonesianAnalyzer(Composable):
         self._stems: dict[str, str] = {}
         # Surface form as written -> its terms: term_positions' fast path.
         self._terms: dict[str, object] = {}
+        # Entries per cache before it is emptied. A build wants the whole vocabulary; a server's
+        # analyzer (search.index) takes a smaller bound: it re-analyses the text of every hit it
+        # shows, so its caches would otherwise grow with every article shown, for hours.
+        self.cache_limit = _CACHE_LIMIT
 
     def __getstate__(self) -> dict:
         return {"stemming": self.stemming}
@@ -417,7 +421,7 @@ class IndonesianAnalyzer(Composable):
         root = self._stems.get(word)
         if root is None:
             root = self.explain(word)[0]
-            if len(self._stems) >= _CACHE_LIMIT:
+            if len(self._stems) >= self.cache_limit:
                 self._stems.clear()  # bounded memory; a news vocabulary fits many times over
             self._stems[word] = root
         return root
@@ -471,7 +475,7 @@ class IndonesianAnalyzer(Composable):
         entry = self._terms.get(surface)
         if entry is None:
             entry = self.word_terms(normalise(surface))
-            if len(self._terms) >= _CACHE_LIMIT:
+            if len(self._terms) >= self.cache_limit:
                 self._terms.clear()  # bounded memory: numbers and typos never stop coming
             self._terms[surface] = entry
         return entry

@@ -1,7 +1,9 @@
-"""A thin click layer over the library: `warta index|search|stats|delete|analyze|serve|demo`."""
+"""A thin click layer over the library: `warta index|search|export|trends|kwic|cite|stats|delete|analyze|serve|demo`."""
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import re
 import signal
 import sys
@@ -9,11 +11,48 @@ from pathlib import Path
 
 import click
 
-from search.errors import WartaError
+from search.errors import IndexBusy, WartaError
 
 DEFAULT_INDEX = "index"
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             envvar="WARTA_INDEX", type=click.Path(file_okay=False), help="Index folder.")
+
+
+EXIT_DONE = 0          # did what was asked (a build that rejected some records included: it says so)
+EXIT_FAILED = 1        # did not: one line on stderr says why and what to do
+EXIT_USAGE = 2         # click: unknown option, bad value
+EXIT_BUSY = 75         # EX_TEMPFAIL: another process is writing to the index; try again later
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT); SIGTERM and SIGHUP give 128 + their number
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    done (a build that rejected some records too: it says so and where they are)
+  1    not done, with one line on stderr saying why: nothing was indexed (missing paths,
+       empty folders, only rejected records), no usable index, a query that cannot be
+       honoured, unknown ids, port in use, disk full, folder not writable...
+  2    wrong usage (unknown option, bad value)
+  75   another process is writing to the index: try again later (or --wait longer)
+  130  interrupted by Ctrl-C; 143 by SIGTERM, 129 by SIGHUP: the index is as its last commit left it
+"""
+# What a failed write to the disk means to the user, and what to do about it.
+_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+    errno.EROFS: "the file system is read-only: use a writable folder (--index DIR)",
+    errno.EACCES: "permission denied: use a folder this user may write to (--index DIR), or change its permissions",
+    errno.EPERM: "operation not permitted: use a folder this user may write to (--index DIR)",
+}
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C (builds cancel and clean up), with 128 + the signal as exit code."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
 
 
 class WartaGroup(click.Group):
@@ -22,14 +61,47 @@ class WartaGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except IndexBusy as exc:
+            _fail(str(exc), EXIT_BUSY)
         except WartaError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(str(exc)) from None
+        except (KeyboardInterrupt, Stopped) as exc:
+            code = exc.code if isinstance(exc, Stopped) else EXIT_INTERRUPTED
+            name = ctx.invoked_subcommand
+            if name in ("serve", "demo"):
+                click.echo("stopped", err=True)
+                ctx.exit(EXIT_DONE)  # stopping a server is how it ends
+            if name in ("index", "delete"):
+                _fail("interrupted: nothing of this run was committed; the index is as its last commit left it", code)
+            _fail("interrupted", code)
+        except OSError as exc:
+            advice = _OS_ERRORS.get(exc.errno)
+            if advice is None:
+                raise
+            where = f" ({exc.filename})" if exc.filename else ""
+            _fail(f"{exc.strerror}{where}: {advice}. An index being written is as its last commit left it.", EXIT_FAILED)
 
 
-@click.group(cls=WartaGroup)
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+class _NoteHandler(logging.Handler):
+    """Prints the library's notes (logger "warta": a lock taken over, leftovers removed) on stderr."""
+
+    def emit(self, record):
+        click.echo(record.getMessage(), err=True)
+
+
+@click.group(cls=WartaGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="warta")
 def main():
     """Warta: search for Indonesian news archives."""
+    logger = logging.getLogger("warta")
+    if not any(isinstance(handler, _NoteHandler) for handler in logger.handlers):
+        logger.addHandler(_NoteHandler(logging.WARNING))
+    logger.setLevel(logging.WARNING)
 
 
 @main.command("index")
@@ -47,18 +119,28 @@ def index_command(paths, index_dir, rejects_path, rebuild, wait, processes, as_j
     """Index archives: JSON lines or JSON (.jsonl, .json), CSV/TSV, saved HTML pages, text files, WARC web
     archives (each optionally .gz), and folders of them, in any mix.
 
-    Indexing the same archive again updates changed articles by id and never doubles them.
+    Indexing the same archive again updates changed articles by id and never doubles them. Exits 0 when
+    something was indexed (or was already indexed), also with some records rejected; 1 when nothing was
+    (no readable record: missing paths, empty folders, only rejects), leaving the index as it was.
     """
     from search.indexer import build
 
     progress = not quiet and not as_json and sys.stderr.isatty()
-    # `kill` (SIGTERM) should clean up like Ctrl-C does: cancel the build, remove its temporary files.
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    # `kill` (SIGTERM) and a closed terminal (SIGHUP) clean up like Ctrl-C does: cancel the build,
+    # remove its files and temporary folder.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     summary = build(paths, index_dir, rejects_path=rejects_path, rebuild=rebuild, wait=wait,
                     processes=processes, progress=progress)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_summary(summary, index_dir)
+    if summary.failure:
+        _fail(summary.failure, EXIT_FAILED)
+
+
+def _print_summary(summary, index_dir: str) -> None:
     click.echo(f"read {summary.read}: indexed {summary.indexed}, updated {summary.updated}, "
                f"duplicates skipped {summary.duplicates} ({summary.unchanged} unchanged), "
                f"rejected {summary.rejected}; {summary.near_duplicates} near-duplicates grouped")
@@ -149,6 +231,173 @@ def _terminal_results(results) -> str:
     return "\n".join(lines)
 
 
+filter_options = [
+    click.option("--source", multiple=True, help="Only this outlet (repeat for several: either)."),
+    click.option("--category", multiple=True, help="Only this category (repeat for several: either)."),
+    click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02)."),
+    click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year)."),
+]
+
+
+def with_filter_options(command):
+    for option in reversed(filter_options):
+        command = option(command)
+    return command
+
+
+def _filters(source, category, date_from, date_to) -> dict:
+    return {"source": list(source) or None, "category": list(category) or None,
+            "date_from": date_from, "date_to": date_to}
+
+
+@main.command("export")
+@click.argument("query", default="")
+@index_option
+@with_filter_options
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "recent"]), default="relevance",
+              show_default=True, help="Row order (without words: newest first).")
+@click.option("--format", "export_format", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--fields", default=",".join(("id", "title", "date", "source", "url", "category", "cluster")),
+              show_default=True, help="Columns, comma-separated, from id,title,date,source,url,category,cluster,content.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (default: standard output).")
+@click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 byte-order mark (spreadsheets need it; some programs do not).")
+def export_command(query, index_dir, source, category, date_from, date_to, sort, export_format, fields, output, no_bom):
+    """Export every article matching QUERY (the query and filters of `warta search`; none: the whole
+    archive) as CSV or JSON lines, one row per article: each copy of a story is its own row, with
+    its cluster. Rows stream out, so any number of matches takes the same memory."""
+    from search.export import chunks, fields_of
+    from search.index import Index
+
+    columns = fields_of(fields)
+    with Index.open(index_dir) as index:
+        records = index.export(query, sort=sort, **_filters(source, category, date_from, date_to))
+        rows = _Counted(records)
+        try:
+            # atomic: a file is written under a temporary name and takes FILE's place when complete.
+            with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as out:
+                for piece in chunks(rows, export_format, columns, bom=not no_bom):
+                    out.write(piece)
+        except BrokenPipeError:  # `warta export ... | head`: the reader had enough
+            sys.stderr.close()
+            sys.exit(0)
+    if output:
+        click.echo(f"exported {rows.count} article(s) to {output}", err=True)
+
+
+class _Counted:
+    """Wraps an iterator and counts what passed through (for the export summary)."""
+
+    def __init__(self, items):
+        self._items = items
+        self.count = 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+@main.command("trends")
+@click.argument("queries", nargs=-1, required=True)
+@index_option
+@with_filter_options
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Count per year or per month.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table: period, then count and share per query.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/trends.")
+def trends_command(queries, index_dir, source, category, date_from, date_to, by, as_csv, as_json):
+    """Count the stories matching each query (up to 5) per year or month, with their share of all the
+    period's stories: how a subject rises and falls. Near-duplicates count once, as in search."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.trends(list(queries), by=by, **_filters(source, category, date_from, date_to))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["period"] + [f"{s.query} {what}" for s in result.series for what in ("count", "share")])
+        for row in _trend_rows(result):
+            writer.writerow(row)
+        return
+    names = [s.query for s in result.series]
+    widths = [max(len(name), 7) for name in names]
+    click.echo("period".ljust(8) + "  ".join(name.rjust(w) for name, w in zip(names, widths)))
+    for row in _trend_rows(result):
+        cells = [f"{row[1 + 2 * i]}".rjust(w) for i, w in enumerate(widths)]
+        click.echo(str(row[0]).ljust(8) + "  ".join(cells))
+    if not result.series or not result.series[0].counts:
+        click.echo("(no dated articles match the filters)")
+
+
+def _trend_rows(result):
+    """Return one row per period: period, then each series' count and share."""
+    rows = []
+    for number, first in enumerate(result.series[0].counts if result.series else ()):
+        row = [first.period]
+        for series in result.series:
+            item = series.counts[number]
+            row += [item.count, item.share]
+        rows.append(row)
+    return rows
+
+
+@main.command("kwic")
+@click.argument("query")
+@index_option
+@with_filter_options
+@click.option("--width", default=60, show_default=True, type=click.IntRange(1, 500), help="Characters of context each side.")
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(min=1), help="At most this many lines.")
+@click.option("--sort", type=click.Choice(["date", "before", "after", "relevance"]), default="date", show_default=True,
+              help="date: oldest first; before/after: by the words before/after the match.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: id,date,source,left,match,right.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/kwic.")
+def kwic_command(query, index_dir, source, category, date_from, date_to, width, limit, sort, as_csv, as_json):
+    """Keyword in context: every occurrence of QUERY's words (inflected forms too: tembak finds
+    menembakkan, ditembak) in the bodies of matching articles, with the words around it."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.concordance(query, width=width, limit=limit, sort=sort,
+                                   **_filters(source, category, date_from, date_to))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        from search.export import concordance_csv
+
+        click.echo(concordance_csv(result.lines, bom=False), nl=False)
+        return
+    for line in result.lines:
+        left = line.left[-width:].rjust(width)
+        click.echo(f"{left}{click.style(line.match, bold=True, fg='yellow')}{line.right[:width]}   "
+                   f"[{line.source or '?'} {(line.date or '')[:10]} {line.id}]")
+    more = " (limit reached: --limit for more)" if result.truncated else ""
+    click.echo(f"{len(result.lines)} line(s) from {result.articles} article(s) for {result.query}{more}", err=True)
+
+
+@main.command("cite")
+@click.argument("article_id")
+@index_option
+@click.option("--bibtex", is_flag=True, help="Print the BibTeX entry only.")
+@click.option("--archive-url", metavar="URL", help="The archive's own address of the article, for the reference "
+              "(e.g. https://arsip.example/articles/ID).")
+def cite_command(article_id, index_dir, bibtex, archive_url):
+    """Show how to cite an article: a reference line and a BibTeX entry."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.citation(article_id, archive_url=archive_url)
+    if result is None:
+        raise click.ClickException(f"No article with id {article_id!r} in '{index_dir}'. Find ids with: warta search WORDS")
+    if not bibtex:
+        click.echo(result.text)
+        click.echo("")
+    click.echo(result.bibtex, nl=False)
+
+
 @main.command("stats")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
@@ -230,10 +479,16 @@ def eval_command(queries, qrels, index_dir, compare, lucene, baseline_dir, runs_
 
 def _serve_app(index_dir: str, host: str, port: int, threads: int, workers: int) -> None:
     """Serve the web app on waitress (a production WSGI server) until interrupted."""
-    from web.serving import serve
+    from web.serving import CannotListen, serve
 
     click.echo(f"Serving the index at '{index_dir}'")
-    serve({"INDEX": str(index_dir)}, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
+    config = {"INDEX": str(index_dir)}
+    if host not in ("0.0.0.0", "::", ""):  # one address: the default public address (BASE_URL wins)
+        config["SERVED_AT"] = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    try:
+        serve(config, host=host, port=port, threads=threads, workers=workers, announce=click.echo)
+    except CannotListen as exc:
+        _fail(exc.strerror, EXIT_FAILED)
 
 
 serve_options = [

@@ -13,6 +13,11 @@ class IncompatibleIndex(WartaError):
     """The index was built by a version of Warta whose schema this version cannot read."""
 
 
+class IndexUnreadable(IncompatibleIndex):
+    """The index folder cannot be read: damaged, half-copied, or not readable by this user. A kind of
+    IncompatibleIndex, so whoever shows that one (the CLI's message, the web app's 503) shows this too."""
+
+
 class IndexBusy(WartaError):
     """Another writer held the index lock for longer than we were willing to wait."""
 

@@ -10,23 +10,27 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import threading
 import time
 from datetime import timezone
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
 
-from search import highlight
+from search import citation as _citation, concordance as _concordance, highlight, trends as _trends
 from search.analysis import analysis_fingerprint
-from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
+from search.commits import Commit, has_index, latest_commit
+from search.errors import IncompatibleIndex, IndexNotFound, IndexUnreadable, InvalidQuery
 from search.highlight import MatchSpec
-from search.indexer import META_FILE, NAMES_FILE, index_analyzer
+from search.indexer import META_FILE, index_analyzer, names_path
 from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
 from search import ranking
-from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
-from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+from search.ranking import MISSING, UNDATED, Snapshot, exact_form_scores, exact_forms, proximity_factors
+from search.results import (ArticleRecord, Citation, Concordance, Copy, FacetCount, Hit, IndexStats, SearchResults,
+                            Trends)
 from search.schema import SCHEMA_VERSION
 
 SORTS = ("relevance", "newest", "oldest", "recent")
@@ -34,7 +38,13 @@ MAX_PER_PAGE = 100
 RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
 SEARCH_TIME_LIMIT = 2.0  # seconds; the slowest of the 200 benchmark queries takes about 0.05 s on 7,000 articles
-REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
+REFRESH_SECONDS = 0.25  # how often to check for a new commit (a directory listing and a stat)
+# Words as written kept per cache of an Index's analyzer. Snippets re-analyse every hit's text, so
+# the cache met a news corpus's whole vocabulary: a served index's RSS rose for as long as new
+# articles were shown (toward 2 x 300,000 entries). 50,000 words take ~10 MB and hold the words of
+# the articles shown recently; an emptied cache refills at some 20 us a word.
+ANALYZER_CACHE_WORDS = 50_000
+OPEN_ATTEMPTS = 5  # tries to open the latest commit while writers commit under us
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
 # All words first, then some: when a query of SOME_WORDS_MIN or more words finds fewer than
@@ -43,6 +53,7 @@ RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
 # article that answers them (FacQA train+valid: MRR@10 0.763 -> 0.770, recall@100 0.899 -> 0.925).
 SOME_WORDS_MIN = 3
 SOME_WORDS_BELOW = 100
+EXPORT_CHUNK = 256  # stored articles read per hold of the lock while streaming an export
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
@@ -58,47 +69,79 @@ class Index:
         self.path = path
         self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
         self._snapshot: Snapshot | None = None
+        self._commit: Commit | None = None  # the commit the snapshot was opened on
         self._checked = 0.0
         # Queries are analysed as the index was: with the names its corpus taught, from the first search.
-        self._names_stamp = _stamp(path / NAMES_FILE)
-        self.analyzer = index_analyzer(path)
+        self._names_stamp = _names_stamp(path)
+        self.analyzer = _serving_analyzer(path)
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
 
     @classmethod
     def open(cls, path: str | Path = "index") -> "Index":
-        """Open the index at `path`; raise IndexNotFound or IncompatibleIndex with the fix."""
+        """Open the index at `path`; raise IndexNotFound, IncompatibleIndex or IndexUnreadable with the fix."""
         path = Path(path)
-        if not whoosh_index.exists_in(path):
-            raise IndexNotFound(f"No index at '{path}'. Build one with: warta index FILE...")
-        meta_path = path / META_FILE
-        version = json.loads(meta_path.read_text(encoding="utf-8")).get("schema_version") if meta_path.exists() else None
-        if version != SCHEMA_VERSION:
-            raise IncompatibleIndex(
-                f"The index at '{path}' was built by another version of Warta (schema {version}, "
-                f"this version reads {SCHEMA_VERSION}). Rebuild it: warta index --rebuild FILE..."
-            )
-        try:
-            ix = whoosh_index.open_dir(path)
-        except Exception as exc:  # unpicklable schema from an older analyzer, truncated files
-            raise IncompatibleIndex(f"Cannot read the index at '{path}' ({exc}). Rebuild it: warta index --rebuild FILE...") from exc
-        return cls(ix, path)
+        index = cls(_open_whoosh(path), path)
+        index._current()  # a damaged index (a missing segment) fails here, not at the first search
+        return index
 
     # -- the open searcher ------------------------------------------------------------------------
 
     def _current(self) -> Snapshot:
-        """Return the snapshot of the open searcher, reopened when the index changed on disk."""
+        """Return the snapshot of the index's latest commit (checked at most every REFRESH_SECONDS).
+
+        Callers hold self._lock, so no search is using the old snapshot when it is replaced: it is
+        closed at once. A new commit gets a new searcher, never Whoosh's searcher.refresh(), which
+        keeps the old reader's segments (a rebuild then answered with doubled totals or a 500,
+        deleted articles stayed visible, updated ones showed their old text).
+        """
         now = time.monotonic()
-        if self._snapshot is None:
-            self._snapshot = self._snapshot_of(self._ix.searcher())
-            self._checked = now
-        elif now - self._checked >= REFRESH_SECONDS:
-            self._checked = now
-            if not self._snapshot.searcher.up_to_date():
-                old = self._snapshot
-                self._snapshot = self._snapshot_of(old.searcher.refresh())
-        return self._snapshot
+        if self._snapshot is not None and now - self._checked < REFRESH_SECONDS:
+            return self._snapshot
+        self._checked = now
+        if self._snapshot is not None and latest_commit(self.path) == self._commit:
+            return self._snapshot
+        snapshot, commit = self._open_latest()
+        old, self._snapshot, self._commit = self._snapshot, snapshot, commit
+        if old is not None:
+            old.searcher.close()
+        return snapshot
+
+    def _open_latest(self) -> tuple[Snapshot, "Commit"]:
+        """Return a loaded snapshot of the latest commit and that commit.
+
+        A writer may commit (and delete the segments it merged away) while we open: the commit is
+        read before and after, and a changed one, or files gone under us, means trying again.
+        """
+        failure: Exception | None = None
+        for attempt in range(OPEN_ATTEMPTS):
+            if attempt:
+                time.sleep(0.05 * attempt)
+            before = latest_commit(self.path)
+            try:
+                # Opened again, not reused: a folder replaced under us may hold another schema version.
+                ix = _open_whoosh(self.path)
+                searcher = ix.searcher()
+            except (IndexNotFound, IncompatibleIndex):
+                raise
+            except Exception as exc:  # a segment missing, or removed by a commit while we opened it
+                failure = exc
+                continue
+            try:
+                snapshot = self._snapshot_of(searcher)
+                _load(snapshot)
+            except Exception as exc:
+                searcher.close()
+                failure = exc
+                continue
+            if latest_commit(self.path) == before or attempt == OPEN_ATTEMPTS - 1:
+                self._ix = ix
+                return snapshot, before
+            searcher.close()  # committed again while we loaded: load that one
+        raise IndexUnreadable(
+            f"The index at '{self.path}' is damaged or incomplete ({type(failure).__name__}: {failure}). "
+            f"Restore it from a backup, or rebuild it: warta index --rebuild --index {self.path} FILE...")
 
     def _snapshot_of(self, searcher) -> Snapshot:
         """Return a Snapshot of a newly opened searcher, analysed with this index's names.
@@ -106,9 +149,9 @@ class Index:
         Whoosh unpickles a fresh schema (analyzers without names) with every reader: this index's
         analyzer replaces them. A build that changed the learned names gets a new analyzer.
         """
-        stamp = _stamp(self.path / NAMES_FILE)
+        stamp = _names_stamp(self.path)
         if stamp != self._names_stamp:
-            self._names_stamp, self.analyzer = stamp, index_analyzer(self.path)
+            self._names_stamp, self.analyzer = stamp, _serving_analyzer(self.path)
         for name in ("title", "content"):
             if name in searcher.schema:
                 searcher.schema[name].analyzer = self.analyzer
@@ -119,18 +162,19 @@ class Index:
     def warm(self) -> float:
         """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
 
-        Optional: a server can call it at start-up so that its first visitor does not wait.
+        Optional: a server can call it at start-up so that its first visitor does not wait. (Every
+        new commit's snapshot is loaded this way when it is opened.)
         """
         started = time.perf_counter()
         with self._lock:
-            snap = self._current()
-            for name in ("title", "content"):
-                snap.norm(name)
-            for name in ("source", "category", "year", "month", "cluster"):
-                snap.column(name)
-            snap.dates()
-            snap.shared()
+            self._current()
         return time.perf_counter() - started
+
+    def commit(self) -> tuple:
+        """Return what identifies the commit this Index answers from (for caches kept beside it)."""
+        with self._lock:
+            self._current()
+            return tuple(self._commit or ())
 
     def close(self) -> None:
         """Close the open searcher (the Index reopens one if used again)."""
@@ -138,6 +182,7 @@ class Index:
             if self._snapshot is not None:
                 self._snapshot.searcher.close()
                 self._snapshot = None
+                self._commit = None
 
     def __enter__(self) -> "Index":
         return self
@@ -180,20 +225,11 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
-                nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
-                allowed = snap.live.copy()
-                for condition in list(parsed.conditions) + conditions:
-                    allowed &= snap.condition_mask(condition)
-                relaxed = partial = False
-                full = None  # with some-word matches after the all-word ones: which hold every word
-                if nothing:
-                    mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
-                else:
-                    mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
+                mask, scores, relaxed, partial, full = _matching(snap, parsed, expansions, conditions)
                 docs = np.flatnonzero(mask)
                 total = snap.collapsed_total(docs)
-                facets = _facets(snap, docs)
-                order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
+                facets = _facets(snap, docs, parsed, expansions, conditions)
+                order_by = _order(sort, parsed)  # browsing: newest first
                 if recency is not None and order_by in ("relevance", "recent"):
                     scores = _with_recency(snap, docs, scores, recency)
                 wanted = page * per_page
@@ -219,6 +255,149 @@ class Index:
             relaxed=relaxed,
             suggestion=suggestion, facets=facets,
         )
+
+    # -- research tools: whole result sets, trends, keyword in context, citations ------------------
+
+    def export(self, text: str = "", *, source=None, category=None, date_from=None, date_to=None,
+               year=None, month=None, sort: str = "relevance") -> Iterator[ArticleRecord]:
+        """Return an iterator over every article matching the query and filters, in result order.
+
+        The same matches as search() (res.total counts them once per story): here every copy of a
+        story is its own record, with its `cluster`, in the order search ranks them (taking the first
+        record of each cluster gives search's hits, page after page). The query is checked now
+        (InvalidQuery), the articles are read as the iterator is consumed, a few hundred at a time,
+        from the index as it was when export() was called: memory stays flat however many match.
+        """
+        if sort not in SORTS:
+            raise InvalidQuery(f"Unknown sort '{sort}': use one of {', '.join(SORTS)}.")
+        parsed = parse(text)
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            try:
+                expansions = _expansions(snap, parsed)
+                mask, scores, _, _, full = _matching(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(mask)
+                order_by = _order(sort, parsed)
+                if sort == "recent":
+                    scores = _with_recency(snap, docs, scores, RECENCY_HALF_LIFE_DAYS)
+                ranked = _rank(snap, docs, scores, order_by, docs.size)
+                if order_by in ("relevance", "recent") and parsed.groups:
+                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, full)
+            finally:
+                snap.deadline = None
+        return self._records(snap, ranked)
+
+    def _records(self, snap: Snapshot, docs: np.ndarray) -> Iterator[ArticleRecord]:
+        """Yield the stored article of each document, reading EXPORT_CHUNK at a time under the lock.
+
+        The next chunk is read in a helper thread while this one is consumed: most of reading is
+        zlib inflating the stored text, which runs without the GIL, so it overlaps with writing rows.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(begin: int) -> list[ArticleRecord]:
+            with self._lock:  # the searcher's files are shared: read a chunk, then let searches run
+                return [_record(stored) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
+
+        if docs.size <= EXPORT_CHUNK:
+            yield from read(0) if docs.size else ()
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-export") as pool:
+            pending = pool.submit(read, 0)
+            for begin in range(0, docs.size, EXPORT_CHUNK):
+                chunk = pending.result()
+                if begin + EXPORT_CHUNK < docs.size:
+                    pending = pool.submit(read, begin + EXPORT_CHUNK)
+                yield from chunk
+
+    def trends(self, queries, by: str = "year", *, source=None, category=None, date_from=None,
+               date_to=None, year=None, month=None) -> Trends:
+        """Return how many stories match each query per year or month, and their share of the period.
+
+        count is what res.total of a search for the query counts in that period (near-duplicates
+        once); share divides it by every story of the period that passes the same filters. Periods
+        run from the first to the last the filtered archive has, gaps included. At most
+        trends.MAX_QUERIES queries; raises InvalidQuery for a bad `by` or a query search refuses.
+        """
+        wanted = _trends.check(queries, by)
+        parsed_queries = [parse(q) for q in wanted]
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            allowed = snap.live.copy()
+            for condition in conditions:
+                allowed &= snap.condition_mask(condition)
+            periods, totals = _trends.period_totals(snap, allowed, by)
+            found = []
+            for query, parsed in zip(wanted, parsed_queries):
+                snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+                try:
+                    mask = _matching(snap, parsed, _expansions(snap, parsed), conditions)[0]
+                finally:
+                    snap.deadline = None
+                found.append(_trends.series(snap, query, mask, periods, totals, by))
+        return Trends(by=by, series=tuple(found))
+
+    def concordance(self, text: str, width: int = 60, limit: int = 1000, *, sort: str = "date",
+                    source=None, category=None, date_from=None, date_to=None, year=None,
+                    month=None) -> Concordance:
+        """Return keyword-in-context lines: each occurrence of the query's words in matching articles.
+
+        Inflected forms count (tembak: menembakkan, ditembak), a quoted phrase counts where it all
+        stands. Articles are read in the search's order (most relevant first) until `limit` lines
+        are found; the lines are then sorted: "date" (oldest first), "before" / "after" (by the
+        words before or after the match), or "relevance" (the search's order). Bodies only.
+        """
+        width, limit = _concordance.check(sort, width, limit)
+        parsed = parse(text)
+        if not parsed.groups:
+            raise InvalidQuery("Keyword in context needs words to look for, such as banjir.")
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            try:
+                expansions = _expansions(snap, parsed)
+                mask, scores, relaxed, partial, _ = _matching(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(mask)
+                ranked = _rank(snap, docs, scores, "relevance", docs.size)
+            finally:
+                snap.deadline = None
+            content_spec = _match_specs(parsed, expansions)[1]
+        if not content_spec:
+            raise InvalidQuery("Keyword in context shows words in article bodies: leave out title: to see them there.")
+        lines: list = []
+        read = 0
+        truncated = False
+        # Articles can match through their titles alone (no body line): stop reading somewhere.
+        ranked = ranked[:limit * _concordance.ARTICLES_PER_LINE + EXPORT_CHUNK]
+        for begin in range(0, ranked.size, EXPORT_CHUNK):
+            with self._lock:
+                chunk = snap.stored_batch(ranked[begin:begin + EXPORT_CHUNK].tolist())
+            for stored in chunk:
+                found = _concordance.lines_of(stored, _date_text(stored), content_spec, width, limit - len(lines) + 1)
+                read += 1
+                if len(lines) + len(found) > limit:
+                    lines.extend(found[:limit - len(lines)])
+                    truncated = True
+                    break
+                lines.extend(found)
+            if truncated:
+                break
+        truncated = truncated or read < docs.size
+        return Concordance(query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
+                           sort=sort, lines=tuple(_concordance.sort_lines(lines, sort)), articles=read,
+                           truncated=truncated)
+
+    def citation(self, article_id: str, archive_url: str | None = None) -> Citation | None:
+        """Return how to cite the article with this id (archive_url: where this archive serves it), or None."""
+        record = self.get(article_id)
+        return _citation.citation(record, archive_url) if record is not None else None
 
     def highlight_text(self, text: str, query: str) -> str:
         """Return the whole text HTML-escaped with the query's matches in <mark> (for an article page).
@@ -309,7 +488,77 @@ class Index:
         return meta.get("analysis") != analysis_fingerprint()
 
 
+# -- opening ------------------------------------------------------------------------------------
+
+
+def _open_whoosh(path: Path):
+    """Return the Whoosh index at path; raise IndexNotFound, IncompatibleIndex or IndexUnreadable."""
+    rebuild = f"warta index --rebuild --index {path} FILE..."
+    try:
+        if not path.is_dir():
+            raise IndexNotFound(f"No index at '{path}'. Build one with: warta index --index {path} FILE...")
+        os.listdir(path)
+    except PermissionError:
+        raise IndexUnreadable(f"Cannot read the index folder '{path}': permission denied. Run Warta as a user "
+                              f"who may read it, or change its permissions (chmod -R u+rX {path}).") from None
+    except OSError as exc:
+        raise IndexUnreadable(f"Cannot read the index folder '{path}' ({exc.strerror}).") from None
+    if not has_index(path):
+        raise IndexNotFound(f"No index at '{path}'. Build one with: warta index --index {path} FILE...")
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        version = meta.get("schema_version") if isinstance(meta, dict) else None
+    except FileNotFoundError:
+        version = None
+    except PermissionError:
+        raise IndexUnreadable(f"Cannot read '{path / META_FILE}': permission denied. Run Warta as a user who "
+                              f"may read the index, or change its permissions (chmod -R u+rX {path}).") from None
+    except (OSError, ValueError) as exc:  # cut short by a crash or a half-finished copy
+        raise IndexUnreadable(f"The index at '{path}' is damaged: {META_FILE} cannot be read ({exc}). Restore the "
+                              f"index from a backup, or rebuild it: {rebuild}") from None
+    if version != SCHEMA_VERSION:
+        raise IncompatibleIndex(
+            f"The index at '{path}' was built by another version of Warta (schema {version}, "
+            f"this version reads {SCHEMA_VERSION}). Rebuild it: {rebuild}")
+    try:
+        return whoosh_index.open_dir(path)
+    except Exception as exc:  # unpicklable schema from an older analyzer, truncated files
+        raise IndexUnreadable(f"Cannot read the index at '{path}' ({type(exc).__name__}: {exc}). Restore it from a "
+                              f"backup, or rebuild it: {rebuild}") from None
+
+
+def _load(snap: Snapshot) -> None:
+    """Load every per-document array and open every segment's stored-fields file now.
+
+    Whoosh opens column and stored-fields files on first use; a commit that merged segments away
+    deletes theirs, so a snapshot still answering until the next check must have them open already
+    (an open file stays readable on POSIX after it is deleted).
+    """
+    for name in ("title", "content"):
+        snap.norm(name)
+    for name in ("source", "category", "year", "month", "cluster"):
+        snap.column(name)
+    snap.dates()
+    snap.shared()
+    for leaf, _ in snap.leaves:
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
+
+
 # -- helpers that run while the searcher is open ------------------------------------------------
+
+
+def _serving_analyzer(index_dir: Path):
+    """Return the index's analyzer with caches bounded for a long-lived server (see ANALYZER_CACHE_WORDS)."""
+    analyzer = index_analyzer(index_dir)
+    analyzer.cache_limit = ANALYZER_CACHE_WORDS
+    return analyzer
+
+
+def _names_stamp(index_dir: Path) -> tuple:
+    """Return which learned names file the index's latest commit uses, and its _stamp."""
+    path = names_path(index_dir)
+    return path.name, _stamp(path)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -364,6 +613,27 @@ def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: n
     return full, scores, False, False, None
 
 
+def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tuple:
+    """Return (matches, scores, relaxed, some_words, full) of a query under filter conditions.
+
+    The one place a query's matching set is decided: search() counts res.total over it, and
+    export, trends, the concordance and the feed read the same set, so that their counts and rows
+    agree with what search shows for the same query and filters.
+    """
+    nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+    if nothing:
+        return np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32), False, False, None
+    allowed = snap.live.copy()
+    for condition in list(parsed.conditions) + list(conditions):
+        allowed &= snap.condition_mask(condition)
+    return _all_words_first(snap, parsed, expansions, allowed)
+
+
+def _order(sort: str, parsed: ParsedQuery) -> str:
+    """Return the order results come in: a browse (no words) comes newest first unless told otherwise."""
+    return sort if parsed.groups or sort != "relevance" else "newest"
+
+
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
     """Return the index terms each prefix* of the query stands for, per field (bounded)."""
     expansions = {}
@@ -392,12 +662,36 @@ def _match_specs(parsed: ParsedQuery, expansions, analyzer=None) -> tuple[MatchS
     return specs[0], specs[1]
 
 
-def _facets(snap: Snapshot, docs: np.ndarray) -> dict[str, tuple[FacetCount, ...]]:
-    """Return result counts by source, category and year, and by month when one year remains."""
-    facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(docs, name)) for name in FACETS}
-    facets["year"] = tuple(sorted(facets["year"], key=lambda f: f.value, reverse=True))
-    if len(facets["year"]) == 1:
-        months = snap.facet_counts(docs, "month")
+# Which filter conditions a facet's own choices make: a facet is counted without them (multi-select).
+_FACET_OWN = {"source": ("source",), "category": ("category",), "year": ("year", "month"), "month": ("month",)}
+
+
+def _facets(snap: Snapshot, docs: np.ndarray, parsed: ParsedQuery | None = None, expansions=None,
+            conditions=()) -> dict[str, tuple[FacetCount, ...]]:
+    """Return result counts by source, category and year (with an "undated" bucket), and by month
+    within one year.
+
+    Facets are multi-select: each is counted over the results of every filter but its own, so
+    choosing one outlet keeps the others listed with the results each would add (two values of
+    one facet mean either; filters of different facets all apply). Filters written in the query
+    text (source:kompas) are part of the query and apply to every facet.
+    """
+    def counted_without(name: str) -> np.ndarray:
+        own = [c for c in conditions if c.field in _FACET_OWN[name]]
+        if not own or parsed is None:
+            return docs
+        others = [c for c in conditions if c.field not in _FACET_OWN[name]]
+        return np.flatnonzero(_matching(snap, parsed, expansions, others)[0])
+
+    facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(counted_without(name), name))
+              for name in FACETS}
+    year_docs = counted_without("year")
+    years = sorted(facets["year"], key=lambda f: f.value, reverse=True)
+    undated = snap.undated_total(year_docs)
+    facets["year"] = tuple(years) + ((FacetCount(UNDATED, undated),) if undated else ())
+    chosen_year = next((c.values[0] for c in conditions if c.field == "year" and len(c.values) == 1), None)
+    if (chosen_year and chosen_year != UNDATED) or (chosen_year is None and len(years) == 1):
+        months = snap.facet_counts(counted_without("month"), "month")
         facets["month"] = tuple(sorted((FacetCount(v, n) for v, n in months), key=lambda f: f.value))
     return facets
 

@@ -30,10 +30,12 @@ import collections
 import ctypes
 import gc
 import json
+import logging
 import multiprocessing
 import os
 import pickle
 import queue
+import re
 import shutil
 import sqlite3
 import sys
@@ -48,18 +50,19 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.index import LockError
 
-from search import analysis, dedupe
+from search import analysis, children, dedupe, writelock
 from search.segments import BuildWriter, writer_args
+from search.commits import has_index, latest_commit
 from search.documents import Article, to_article
-from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
+from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, RejectedRecord
 from search.ingest import Rejection, read_inputs
 from search.ingest.records import displayable, json_line
 from search.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "warta.json"       # {"schema_version": N}: Index.open refuses other versions
-NAMES_FILE = "names.json"      # capitalisation counts of every article indexed (learned names)
+NAMES_FILE = "names.json"      # learned names of indexes built before names-<generation>.json (read only)
+NAMES_PATTERN = re.compile(r"^names-([0-9]+)\.json$")  # capitalisation counts (learned names) per commit
 REJECTS_FILE = "rejects.jsonl"  # default place for rejected records, inside the index folder
 BANDS_FILE = "bands.sqlite"    # near-duplicate band keys of the indexed articles (dedupe.BandTable)
 DEFAULT_WAIT = 30.0            # seconds to wait for another writer before giving up
@@ -70,6 +73,9 @@ PASS1_CACHE_KB = 8 * 1024      # page cache of the build's on-disk tables of thi
 MAX_CANDIDATES_PER_BAND = 50   # near-duplicate candidates checked per LSH band key
 STEM_AHEAD_WORDS = 200_000     # at most this many words as written stemmed ahead (7,000 news articles: 103,000)
 RAW_EXCERPT = 300              # characters of an offending record kept in the rejects file
+MISSING_PATH_REASON = "no such file or folder; check the path"  # search.ingest.read_inputs
+SPOOL_PREFIX = "warta-build-"  # the build's temporary folder: warta-build-<pid>-<random>
+log = logging.getLogger("warta")
 
 
 @dataclass
@@ -89,6 +95,7 @@ class BuildSummary:
     documents: int = 0        # articles in the index after the build
     processes: int = 1
     reasons: dict[str, int] = field(default_factory=dict)
+    failure: str | None = None  # why nothing was indexed (no readable record): the CLI exits 1 with it
 
     def as_dict(self) -> dict:
         """Return the summary as a JSON-ready dict."""
@@ -114,6 +121,32 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _damaged(index_dir: Path, what: str) -> IndexUnreadable:
+    return IndexUnreadable(f"The index at '{index_dir}' is damaged or incomplete ({what}). Restore it from a "
+                           f"backup, or rebuild it: warta index --rebuild --index {index_dir} FILE...")
+
+
+def _check_meta(index_dir: Path) -> None:
+    """Raise IndexUnreadable when the meta file is there but cannot be read (cut short, not JSON)."""
+    path = index_dir / META_FILE
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise _damaged(index_dir, f"{META_FILE} cannot be read: {exc}") from None
+
+
+def _open_readable(index_dir: Path):
+    """Return the Whoosh index at index_dir once every segment of its latest commit opens."""
+    try:
+        ix = whoosh_index.open_dir(index_dir)
+        ix.reader().close()
+    except Exception as exc:  # a truncated table of contents, a missing segment file, an old analyzer
+        raise _damaged(index_dir, f"{type(exc).__name__}: {exc}") from None
+    return ix
+
+
 def _incompatible(index_dir: Path, version) -> IncompatibleIndex:
     return IncompatibleIndex(
         f"The index at '{index_dir}' was built by another version of Warta (schema {version}, "
@@ -130,18 +163,18 @@ def open_or_create(index_dir: str | Path, rebuild: bool = False):
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(index_dir):
+    if has_index(index_dir):
         version = schema_version(index_dir)
         if version == SCHEMA_VERSION:
             try:
-                return whoosh_index.open_dir(index_dir)
-            except Exception as exc:  # unpicklable schema, truncated files
+                return _open_readable(index_dir)
+            except IndexUnreadable:
                 if not rebuild:
-                    raise IncompatibleIndex(f"Cannot read the index at '{index_dir}' ({exc}). Rebuild it: "
-                                            f"warta index --rebuild --index {index_dir} FILE...") from exc
+                    raise
         elif not rebuild:
+            _check_meta(index_dir)
             raise _incompatible(index_dir, version)
-        (index_dir / NAMES_FILE).unlink(missing_ok=True)
+        _remove_names(index_dir, lambda generation: True)
     ix = whoosh_index.create_in(index_dir, build_schema())
     _write_meta(index_dir)
     return ix
@@ -153,10 +186,46 @@ def _write_meta(index_dir: Path) -> None:
     _write_atomically(index_dir / META_FILE, json.dumps(meta))
 
 
-def load_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
-    """Return the capitalisation counts stored with an index (empty when it has none)."""
+def names_path(index_dir: str | Path, generation: int | None = None) -> Path:
+    """Return the learned names file of a commit (default: the index's latest), written before that commit.
+
+    Names are written with the commit, never after it: a build writes names-<N>.json for the
+    generation N it is about to commit, so a crash between the two leaves the names of the last
+    commit in place, and the next writer removes the file of the commit that never happened. A
+    commit that learns nothing (a deletion) keeps using the names of the commit before it.
+    """
+    index_dir = Path(index_dir)
+    if generation is None:
+        commit = latest_commit(index_dir)
+        generation = commit.generation if commit is not None else -1
+    best = None
+    for found, number in _names_files(index_dir):
+        if number <= generation and (best is None or number > best[1]):
+            best = (found, number)
+    return best[0] if best is not None else index_dir / NAMES_FILE
+
+
+def _names_files(index_dir: Path) -> list[tuple[Path, int]]:
     try:
-        return analysis.CapitalisationCounter.from_json((Path(index_dir) / NAMES_FILE).read_text(encoding="utf-8"))
+        return [(path, int(match.group(1))) for path in index_dir.iterdir()
+                if (match := NAMES_PATTERN.match(path.name))]
+    except OSError:
+        return []
+
+
+def _remove_names(index_dir: Path, which: Callable[[int], bool]) -> None:
+    """Remove the names files of the generations `which` says (and the old names.json with any of them)."""
+    for path, number in _names_files(index_dir):
+        if which(number):
+            path.unlink(missing_ok=True)
+    if which(-1):
+        (index_dir / NAMES_FILE).unlink(missing_ok=True)
+
+
+def load_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
+    """Return the capitalisation counts stored with an index's latest commit (empty when it has none)."""
+    try:
+        return analysis.CapitalisationCounter.from_json(names_path(index_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return analysis.CapitalisationCounter()
 
@@ -167,15 +236,80 @@ def index_analyzer(index_dir: str | Path) -> analysis.IndonesianAnalyzer:
 
 
 def _lock(ix, index_dir: Path, wait: float, **writer_args):
-    """Return a writer holding the index lock, waiting up to `wait` seconds; else raise IndexBusy."""
+    """Return a writer holding the index lock, waiting up to `wait` seconds; else raise IndexBusy.
+
+    The lock records its holder (search.writelock): a dead holder's lock is taken over at once, and
+    what a writer that died while holding it left in the folder is removed before this one starts.
+    """
+    lock = writelock.acquire(index_dir, wait)
     try:
-        return BuildWriter(ix, timeout=wait, delay=0.25, **writer_args)
-    except LockError:
-        raise IndexBusy(
-            f"Another process is writing to the index at '{index_dir}' (waited {wait:g}s). Let it finish "
-            f"and try again, or wait longer with --wait SECONDS. If no other warta is running, a crashed "
-            f"one left the lock: remove {index_dir}/MAIN_WRITELOCK."
-        ) from None
+        removed = _remove_uncommitted(ix, index_dir)
+        if lock.previous is not None:
+            log.warning("note: an earlier writer of '%s' (process %d) ended without finishing; the index is as "
+                        "its last commit left it%s", index_dir, lock.previous.pid,
+                        f" (removed {removed} files it had written)" if removed else "")
+        writer = BuildWriter(ix, _lk=False, **writer_args)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # released by the writer's commit or cancel
+    return writer
+
+
+def _remove_uncommitted(ix, index_dir: Path) -> int:
+    """Remove the files no commit refers to (segments of a build that died, the writers' temporary
+    folder); return how many were removed. Only while holding the write lock."""
+    if ix.latest_generation() < 0:
+        return 0
+    storage = ix.storage
+    before = set(storage.list())
+    generation = ix.latest_generation()
+    try:
+        whoosh_index.clean_files(storage, ix.indexname, generation, ix._segments())
+    except Exception:  # an unreadable table of contents: opening the index reports it
+        return 0
+    shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
+    # Names written for a commit that never happened, and those older than the last commit's.
+    match = NAMES_PATTERN.match(names_path(index_dir, generation).name)
+    in_use = int(match.group(1)) if match else -1
+    _remove_names(index_dir, lambda number: number > generation or 0 <= number < in_use)
+    return len(before - set(storage.list()))
+
+
+def _abandon(writer, ix, index_dir: Path) -> None:
+    """Cancel a build: remove every file it wrote into the index folder, then release the lock.
+
+    Whoosh's writer.cancel() leaves the segments already finished (tens of MB) until a later build
+    and fails (FileNotFoundError) when an indexing process removed the shared temporary folder first.
+    """
+    try:
+        try:
+            writer._close_segment()
+        except Exception:  # files already removed: nothing left to close
+            pass
+        _remove_uncommitted(ix, index_dir)
+    finally:
+        if writer.writelock is not None:
+            writer.writelock.release()
+            writer.writelock = None
+        writer.is_closed = True
+
+
+def _remove_stale_spools() -> None:
+    """Remove the temporary folders of builds that were killed (their pid is in the name)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(SPOOL_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 # --- The Whoosh document of an article ----------------------------------------------------------
@@ -498,8 +632,12 @@ class _TextHelper:
     def __init__(self):
         context = multiprocessing.get_context("fork")
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_text_helper_in_process, args=(child_end,), daemon=True)
-        self.process.start()
+        # The helper closes the parent's end of the pipe (search.children): holding it, a helper whose
+        # build was killed waited in recv() for ever, and kept the write lock.
+        self.process = context.Process(target=children.run_child, daemon=True,
+                                       args=(os.getpid(), [self.connection], _text_helper_in_process, child_end))
+        with children.stop_signals_held():
+            self.process.start()
         child_end.close()
         self.queue: queue.Queue = queue.Queue(maxsize=self.IN_FLIGHT)
         self.sender = threading.Thread(target=self._send_batches, daemon=True)
@@ -627,7 +765,10 @@ def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None],
             writer = None
     except BaseException:
         if writer is not None:
-            writer.cancel()
+            try:
+                writer.cancel()
+            except Exception:  # the shared temporary folder already went; the parent removes the rest
+                pass
         raise
     finally:
         if collecting:
@@ -674,9 +815,12 @@ def _index_in_workers(index_dir: Path, spools: _Spools, analyzer: analysis.Indon
         for path, skip in zip(spools.paths, spools.skip):
             receiver, sender = context.Pipe(duplex=False)
             done = context.Value("q", 0, lock=False)
-            process = context.Process(target=_index_spool_in_process, daemon=True,
-                                      args=(str(index_dir), str(path), skip, analyzer, done, sender))
-            process.start()
+            parent_ends = [receiver] + [r for _, r, _ in workers]  # the child must not keep the parent's ends
+            process = context.Process(target=children.run_child, daemon=True,
+                                      args=(os.getpid(), parent_ends, _index_spool_in_process,
+                                            str(index_dir), str(path), skip, analyzer, done, sender))
+            with children.stop_signals_held():
+                process.start()
             sender.close()
             workers.append((process, receiver, done))
         gc.unfreeze()
@@ -732,14 +876,23 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     started = time.perf_counter()
     index_dir = Path(index_dir)
     summary = BuildSummary()
+    folder_existed = index_dir.exists()
+    index_existed = folder_existed and has_index(index_dir)
     rejects = _Rejects(Path(rejects_path) if rejects_path else index_dir / REJECTS_FILE)
     ix = open_or_create(index_dir, rebuild=rebuild)
-    writer = _lock(ix, index_dir, wait, **writer_args())
+    try:
+        writer = _lock(ix, index_dir, wait, **writer_args())
+    except BaseException:
+        if not index_existed:
+            _remove_created_index(index_dir, folder_existed)
+        raise
     if not rejects_path:  # the index's rejects file is the last build's: a clean run must not leave an old one
         (index_dir / REJECTS_FILE).unlink(missing_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="warta-build-"))
+    _remove_stale_spools()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
     bars = _Bars(progress)
     bands = None
+    nothing_read = False
     try:
         names = analysis.CapitalisationCounter()
         with ix.searcher() as searcher:
@@ -763,42 +916,84 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
                 rejects.close()
                 if helper is not None:
                     helper.close()
-        if not rebuild:
-            names.merge(load_names(index_dir))
-        # The build's analyzer: this index's names, the terms worked out ahead in its cache.
-        analyzer = analysis.IndonesianAnalyzer(names=names.learned_names())
-        analyzer.prime_term_cache(terms)
-        del terms
-        to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
-        bars.start_indexing(to_index)
-        parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
-        if parallel:
-            segments = _index_in_workers(index_dir, spools, analyzer, bars.indexing)
+        # Nothing readable (missing paths, empty folders, only rejects): the index stays as it was,
+        # even with --rebuild (which would otherwise empty it), and none is created.
+        nothing_read = summary.read == summary.rejected
+        if nothing_read:
+            _abandon(writer, ix, index_dir)
         else:
-            segments = _index_here(ix, spools, bars.indexing, analyzer)
-        summary.processes = len(spools.paths) if parallel else 1
-        bands.commit(writer.generation)  # stamped ahead of the index: a crash before its commit refills it
-        _commit(writer, segments, rebuild)
-        bands.replace()
+            if not rebuild:
+                names.merge(load_names(index_dir))
+            # The build's analyzer: this index's names, the terms worked out ahead in its cache.
+            analyzer = analysis.IndonesianAnalyzer(names=names.learned_names())
+            analyzer.prime_term_cache(terms)
+            del terms
+            to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
+            bars.start_indexing(to_index)
+            parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
+            if parallel:
+                segments = _index_in_workers(index_dir, spools, analyzer, bars.indexing)
+            else:
+                segments = _index_here(ix, spools, bars.indexing, analyzer)
+            summary.processes = len(spools.paths) if parallel else 1
+            bands.commit(writer.generation)  # stamped ahead of the index: a crash before its commit refills it
+            # The names go with the commit: written for its generation before it (see names_path).
+            _write_atomically(index_dir / f"names-{writer.generation}.json", names.to_json())
+            _commit(writer, segments, rebuild)
+            bands.replace()
     except BaseException:
         if not writer.is_closed:
-            writer.cancel()
+            _abandon(writer, ix, index_dir)
         raise
     finally:
         if bands is not None:
             bands.close()
         bars.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    _write_atomically(index_dir / NAMES_FILE, names.to_json())
-    if rebuild:  # every term is now the current analyzer's
+    if nothing_read:
+        summary.failure = _nothing_indexed(summary, index_existed)
+        if not index_existed:
+            _remove_created_index(index_dir, folder_existed)
+    elif rebuild:  # every term is now the current analyzer's
         _write_meta(index_dir)
-    with whoosh_index.open_dir(index_dir).searcher() as searcher:
-        summary.documents = searcher.doc_count()
+    if index_existed or not nothing_read:
+        with whoosh_index.open_dir(index_dir).searcher() as searcher:
+            summary.documents = searcher.doc_count()
     if rejects.file is not None:
         summary.rejects_file = str(rejects.path)
     summary.seconds = round(time.perf_counter() - started, 3)
     summary.docs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0
     return summary
+
+
+def _nothing_indexed(summary: BuildSummary, index_existed: bool) -> str:
+    """Return the one-line reason a build that read nothing usable gives (and exits 1 with)."""
+    outcome = "the index is unchanged" if index_existed else "no index was created"
+    if summary.read == 0:
+        return (f"nothing was indexed: the paths hold no records (empty folders, or no files Warta reads); "
+                f"{outcome}")
+    reasons = sorted(summary.reasons.items(), key=lambda item: -item[1])
+    if len(reasons) == 1 and reasons[0][0] == MISSING_PATH_REASON:
+        return f"nothing was indexed: no such file or folder; check the paths; {outcome}"
+    most = ", ".join(f"{reason} ({count})" for reason, count in reasons[:2])
+    return f"nothing was indexed: all {summary.read} records read were rejected ({most}); {outcome}"
+
+
+def _remove_created_index(index_dir: Path, folder_existed: bool) -> None:
+    """Remove the empty index this build created (a rejects file stays: it says what went wrong)."""
+    for path in list(index_dir.iterdir()) if index_dir.is_dir() else []:
+        name = path.name
+        if (name.startswith(("_MAIN_", "MAIN_", "MAIN.")) or name in (META_FILE, NAMES_FILE, BANDS_FILE)
+                or NAMES_PATTERN.match(name) or name.startswith(BANDS_FILE)):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+    if not folder_existed:
+        try:
+            index_dir.rmdir()  # only when nothing else (a rejects file) is in it
+        except OSError:
+            pass
 
 
 def _commit(writer, segments: list, rebuild: bool) -> None:
@@ -816,12 +1011,13 @@ def _commit(writer, segments: list, rebuild: bool) -> None:
 def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT) -> tuple[list[str], list[str]]:
     """Remove articles by id; return (deleted ids, unknown ids)."""
     index_dir = Path(index_dir)
-    if not whoosh_index.exists_in(index_dir):
+    if not has_index(index_dir):
         raise IndexNotFound(f"No index at '{index_dir}'. Build one with: warta index FILE...")
     version = schema_version(index_dir)
     if version != SCHEMA_VERSION:
+        _check_meta(index_dir)
         raise _incompatible(index_dir, version)
-    ix = whoosh_index.open_dir(index_dir)
+    ix = _open_readable(index_dir)
     writer = _lock(ix, index_dir, wait)
     deleted, unknown = [], []
     try:
@@ -830,7 +1026,7 @@ def delete(index_dir: str | Path, ids: Iterable[str], wait: float = DEFAULT_WAIT
         writer.commit(merge=False)
     except BaseException:
         if not writer.is_closed:
-            writer.cancel()
+            _abandon(writer, ix, index_dir)
         raise
     # After the commit (and the lock): a table left describing the old generation is filled again.
     dedupe.BandTable.forget_deleted(str(index_dir / BANDS_FILE), deleted, writer.generation - 1, writer.generation)

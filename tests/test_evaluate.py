@@ -195,7 +195,7 @@ def test_collapsed_copies_follow_their_hit_in_the_run(tmp_path):
     """The page lists a hit's copies inside its entry: the run has them right after that hit."""
     from search.evaluate import WartaSearcher
     from search.indexer import build
-    from tests.test_indexer import OTHER_STORY, WIRE, WIRE_EDITED, write_jsonl
+    from test_indexer import OTHER_STORY, WIRE, WIRE_EDITED, write_jsonl
 
     rows = [{"id": "antara-1", "title": "Banjir Bekasi", "content": WIRE, "source": "antaranews"},
             {"id": "kompas-1", "title": "Banjir Bekasi", "content": WIRE_EDITED, "source": "kompas"},

@@ -43,7 +43,7 @@ def stored(index_dir: Path) -> dict[str, dict]:
 
 
 def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, articles_file):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     rows = [*FIXTURE_ARTICLES,
             "{not json at all",
@@ -69,7 +69,7 @@ def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, a
 
 
 def test_reindexing_updates_changed_articles_and_never_doubles(tmp_path, built_index):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     changed = [dict(a) for a in FIXTURE_ARTICLES]
     changed[0]["content"] += "\n\nHujan akhirnya memadamkan api pada Kamis."
@@ -90,7 +90,7 @@ def test_the_later_version_of_an_id_wins_within_one_run(tmp_path):
 
 
 def test_exact_duplicate_of_an_indexed_article_is_skipped(tmp_path, built_index):
-    from tests.conftest import FIXTURE_ARTICLES
+    from conftest import FIXTURE_ARTICLES
 
     copy = {**FIXTURE_ARTICLES[2], "id": "reposted", "source": "kompas"}
     summary = build([write_jsonl(tmp_path / "copy.jsonl", [copy])], built_index)
@@ -379,7 +379,7 @@ def test_names_the_corpus_capitalises_are_learned_and_stored(tmp_path):
     rows = [{"id": f"b{i}", "title": "Berita", "content": f"Warga kota itu bertemu Sutarjo di pasar pada hari ke-{i}."}
             for i in range(5)]
     build([write_jsonl(tmp_path / "names.jsonl", rows)], tmp_path / "index")
-    assert (tmp_path / "index" / indexer.NAMES_FILE).exists()
+    assert indexer.names_path(tmp_path / "index").exists()
     analyzer = indexer.index_analyzer(tmp_path / "index")
     assert "sutarjo" in analyzer.names and "warga" not in analyzer.names
     assert analysis.plain_analyzer().names == frozenset()  # nothing changed for anyone else
@@ -513,8 +513,8 @@ def test_names_are_counted_the_same_with_and_without_the_helper_process(tmp_path
     source = write_jsonl(tmp_path / "names.jsonl", rows)
     build([source], tmp_path / "one", processes=1)
     build([source], tmp_path / "two", processes=2)
-    one = (tmp_path / "one" / indexer.NAMES_FILE).read_text(encoding="utf-8")
-    assert one == (tmp_path / "two" / indexer.NAMES_FILE).read_text(encoding="utf-8")
+    one = indexer.names_path(tmp_path / "one").read_text(encoding="utf-8")
+    assert one == indexer.names_path(tmp_path / "two").read_text(encoding="utf-8")
     assert json.loads(one)["capitalised"]["sutarjo"] == 30
 
 

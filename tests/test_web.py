@@ -413,7 +413,7 @@ def test_opensearch_description(client):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/opensearchdescription+xml")
     xml = text_of(response)
-    assert 'template="http://localhost/search?q={searchTerms}"' in xml
+    assert 'template="/search?q={searchTerms}"' in xml  # no BASE_URL: relative, never from the Host header
     assert "format=opensearch&amp;q={searchTerms}" in xml
 
 
@@ -566,3 +566,30 @@ def test_a_search_past_the_time_limit_gets_advice_not_a_stuck_server(app, client
     assert page.status_code == 400 and "more specific" in text_of(page)
     assert api.status_code == 400 and "more specific" in api.get_json()["error"]["message"]
     assert client.get("/search?q=kebakaran").status_code == 200
+
+
+def test_opensearch_links_never_come_from_the_host_header(web_index):
+    hostile = "evil.example\"><script>alert(1)</script>"
+    client = create_app({"INDEX": str(web_index)}).test_client()
+    xml = client.get("/opensearch.xml", headers={"Host": hostile}).get_data(as_text=True)
+    assert "evil" not in xml and 'template="/search?q={searchTerms}"' in xml  # unset: relative links
+    client = create_app({"INDEX": str(web_index), "BASE_URL": "https://arsip.example.id/"}).test_client()
+    xml = client.get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil" not in xml and 'template="https://arsip.example.id/search?q={searchTerms}"' in xml
+    served = create_app({"INDEX": str(web_index), "SERVED_AT": "http://127.0.0.1:8080"}).test_client()
+    xml = served.get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil" not in xml and "http://127.0.0.1:8080/api/suggest?format=opensearch" in xml
+
+
+@pytest.mark.parametrize("value", ["arsip.example.id", "javascript:alert(1)", "https://x.id/?a=1", "https://x.id/arsip",
+                                   'https://x.id"><b>', "https://"])
+def test_a_bad_base_url_is_refused_at_start_up(web_index, value):
+    with pytest.raises(ValueError, match="BASE_URL"):
+        create_app({"INDEX": str(web_index), "BASE_URL": value})
+
+
+def test_feeds_and_citations_never_carry_the_host_header(web_index):
+    client = create_app({"INDEX": str(web_index)}).test_client()
+    for route in ("/feed.atom?q=banjir", "/api/articles/banjir-bekasi-2020", "/articles/banjir-bekasi-2020"):
+        response = client.get(route, headers={"Host": "evil.example"})
+        assert b"evil.example" not in response.data, route

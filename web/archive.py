@@ -20,7 +20,7 @@ class Archive:
         self.stats_ttl = stats_ttl
         self._index: Index | None = None
         self._lock = threading.Lock()
-        self._stats: tuple[float, IndexStats] | None = None
+        self._stats: tuple[float, tuple, IndexStats] | None = None  # (when, commit, figures)
 
     def index(self) -> Index:
         """Return the open Index; raise IndexNotFound / IncompatibleIndex (with the fix) when it cannot open."""
@@ -32,13 +32,16 @@ class Archive:
         return self._index
 
     def stats(self) -> IndexStats:
-        """Return the index's figures, recomputed at most every stats_ttl seconds (they count over every article)."""
+        """Return the index's figures, recomputed at most every stats_ttl seconds (they count over every
+        article) and at once after a new commit (the home page must not show the old count)."""
         cached = self._stats
         now = time.monotonic()
-        if cached is None or now - cached[0] > self.stats_ttl:
-            cached = (now, self.index().stats())
+        index = self.index()
+        commit = index.commit()
+        if cached is None or now - cached[0] > self.stats_ttl or cached[1] != commit:
+            cached = (now, commit, index.stats())
             self._stats = cached
-        return cached[1]
+        return cached[2]
 
 
 def init_app(app: Flask) -> None:

@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SUGGEST_LIMIT", 8, "Completions returned while typing.", 1, 50),
     Setting("RELATED_LIMIT", 5, "Related articles shown on an article page.", 0, 50),
     Setting("STATS_TTL", 60, "Seconds the home page's archive figures are cached.", 0, 86_400),
+    Setting("BASE_URL", "", "The site's public scheme and host, such as https://arsip.example.id (absolute links "
+                            "in /opensearch.xml; never taken from a request's Host header)."),
 )
 
 
@@ -61,5 +63,30 @@ def validate(config: Mapping[str, Any]) -> None:
             high = setting.maximum if setting.maximum is not None else value
             if not low <= value <= high:
                 raise ValueError(f"Setting {setting.name}={value} is out of range {low}..{high}. {setting.help}")
+        elif setting.name == "BASE_URL":
+            problem = base_url_problem(str(value))
+            if problem:
+                raise ValueError(f"Setting BASE_URL={value!r} {problem}. {setting.help}")
         elif not str(value).strip():
             raise ValueError(f"Setting {setting.name} must not be empty. {setting.help}")
+
+
+def base_url_problem(value: str) -> str | None:
+    """Return what is wrong with a BASE_URL value ("" means unset), or None when it is usable."""
+    from urllib.parse import urlsplit
+
+    if value == "":
+        return None
+    if any(c.isspace() or c in "\"'<>\\`{}|^" for c in value):
+        return "contains spaces or characters a URL cannot hold"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must start with http:// or https:// and name a host"
+    if parts.query or parts.fragment or parts.username or parts.password or parts.path not in ("", "/"):
+        # A path prefix (an app mounted under /arsip/) comes from the WSGI SCRIPT_NAME, which url_for adds.
+        return "must be the site's scheme and host (and port) only: no path, query, fragment or password"
+    return None
