@@ -115,6 +115,20 @@ def function_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _length_neutral_surfaces() -> frozenset[str]:
+    """Return the written forms (lowercase, Capitalised, UPPER) of the words that do not count
+    towards a text's length for ranking: Sastrawi's common words and the function words.
+
+    Every word is indexed, but BM25's field lengths still count the other words only, as they did
+    when these words were never indexed: how many function words a text has says little about how
+    verbose it is, and counting them moved known-item answers down (summary set MRR@10 0.885 ->
+    0.877 on the news corpus).
+    """
+    words = common_words() | function_words()
+    return frozenset(form for word in words for form in (word, word.capitalize(), word.upper()))
+
+
+@lru_cache(maxsize=1)
 def stem_corrections() -> dict[str, str]:
     """Return word -> right root for words PySastrawi gets wrong (lexicon/stem_corrections.txt)."""
     corrections = {}
@@ -476,16 +490,23 @@ class IndonesianAnalyzer(Composable):
     # -- whole texts --------------------------------------------------------------------------
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
-        """Return index term -> word positions in `text`, exactly as __call__ indexes them.
+        """Return index term -> word positions in `text`, exactly as __call__ indexes them."""
+        return self.terms_and_length(text)[0]
 
-        The indexer's fast path: no Token objects, and a cache from each word as written to its terms.
+    def terms_and_length(self, text: str) -> tuple[dict[str, list[int]], int]:
+        """Return (index term -> word positions, length for ranking) of `text`.
+
+        The length counts positions but not the common and function words (see
+        _length_neutral_surfaces). The indexer's fast path: no Token objects, and a cache from
+        each word as written to its terms.
         """
+        surfaces = TOKEN_PATTERN.findall(text)
         cached = self._terms.get
         entry_of = self.token_terms
         positions: dict[str, list[int]] = {}
         known = positions.get
         position = 0
-        for surface in TOKEN_PATTERN.findall(text):
+        for surface in surfaces:
             entry = cached(surface)
             if entry is None:
                 entry = entry_of(surface)
@@ -508,7 +529,7 @@ class IndonesianAnalyzer(Composable):
                 elif at not in found:  # a term twice in one word ("x-y-x"): positions stay sorted
                     bisect.insort(found, at)
             position += width
-        return positions
+        return positions, position - sum(map(_length_neutral_surfaces().__contains__, surfaces))
 
     def analyze(self, text: str) -> list[str]:
         """Return the index terms of `text`, in order: what indexing and queries see."""

@@ -130,7 +130,7 @@ class TermGroupedPool(writing.PostingPool):
                       fieldboost: float = 1.0) -> int:
         """Add one document's postings of a FastPositions field; return its length (word count).
 
-        terms: index term -> word positions, as analysis.term_positions returns them. Postings
+        terms: index term -> word positions, as IndonesianAnalyzer.term_positions returns them. Postings
         come out as SegmentWriter.add_document makes them (weight = frequency * boost * fieldboost,
         in that order, value = FastPositions.encode(positions)) without a generator and a tuple
         per posting on the way.
@@ -284,7 +284,7 @@ class BuildWriter(writing.SegmentWriter):
 
         Whoosh asks each field for a generator of (term bytes, frequency, weight, value), made from
         Token objects, and adds each posting through a method call. Here the positions of article
-        text go straight from analysis.term_positions into the pool, and ID fields make their one
+        text go straight from the analyzer's terms_and_length into the pool, and ID fields make their one
         posting directly (see _way_of); other fields take Whoosh's way. Postings come out the
         same: weight = (frequency * format boost) * field boost, in Whoosh's order.
         """
@@ -309,10 +309,12 @@ class BuildWriter(writing.SegmentWriter):
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     way = ways[fieldname] if isinstance(value, str) else "whoosh"
                     if way == "positions":
-                        counted = pool.add_positions(fieldname, docnum, field.analyzer.term_positions(value),
-                                                     field.format.field_boost, fieldboost)
+                        # The length for ranking leaves out common and function words (see
+                        # IndonesianAnalyzer.terms_and_length), unlike Whoosh's count of postings.
+                        terms, content_length = field.analyzer.terms_and_length(value)
+                        pool.add_positions(fieldname, docnum, terms, field.format.field_boost, fieldboost)
                         if field.scorable:
-                            length = counted
+                            length = content_length
                     elif way == "whole":
                         weight = field.format.field_boost * fieldboost
                         pool.add((fieldname, value.encode("utf-8"), docnum, weight, b""))

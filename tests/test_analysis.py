@@ -398,3 +398,10 @@ def test_normalise_drops_exactly_the_combining_marks_nfkd_leaves(text):
             word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
             word = word.translate(analysis._UNDECOMPOSED)
     assert analysis.normalise(text) == word
+
+
+def test_the_length_for_ranking_leaves_out_common_and_function_words():
+    """Every word is indexed, but BM25's lengths count what they counted when stop words were dropped."""
+    terms, length = IndonesianAnalyzer().terms_and_length("Banjir di Bekasi YANG meluas, dan e-money")
+    assert terms == term_positions("Banjir di Bekasi YANG meluas, dan e-money")
+    assert length == 5  # banjir bekasi meluas e money; not di, yang, dan

@@ -35,7 +35,25 @@ def documents(count: int) -> list[dict]:
 
 
 # The reference: Whoosh's own writer (add_document, posting pool, add_postings), same codec options.
-WhooshPostingsWriter = writing.SegmentWriter
+class WhooshPostingsWriter(writing.SegmentWriter):
+    """Whoosh's own writer, with the field lengths Warta gives article text (common and function
+    words not counted, IndonesianAnalyzer.terms_and_length) in place of its count of postings."""
+
+    def add_document(self, **fields):
+        from search.analysis import IndonesianAnalyzer
+
+        add_field = self.perdocwriter.add_field
+
+        def with_content_length(name, field, value, length):
+            if isinstance(getattr(field, "analyzer", None), IndonesianAnalyzer) and isinstance(fields.get(name), str):
+                length = field.analyzer.terms_and_length(fields[name])[1]
+            add_field(name, field, value, length)
+
+        self.perdocwriter.add_field = with_content_length
+        try:
+            super().add_document(**fields)
+        finally:
+            del self.perdocwriter.add_field
 
 
 def write_index(folder: Path, writer_class, docs: list[dict], limitmb: int) -> Path:
