@@ -28,9 +28,12 @@ class MatchSpec:
 
     terms: frozenset[str] = frozenset()
     phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+    # NEAR groups as (terms, window): every term marked where all lie within `window` positions
+    # (last minus first, any order), as query.near_window defines it
+    nears: tuple[tuple[tuple[str, ...], int], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases)
+        return bool(self.terms or self.phrases or self.nears)
 
 
 def _cores(spec: MatchSpec) -> tuple[str, ...]:
@@ -40,7 +43,7 @@ def _cores(spec: MatchSpec) -> tuple[str, ...]:
     menembak, pe+sapu -> penyapu), so a word whose text holds none of these never needs stemming.
     """
     terms = set(spec.terms)
-    for phrase, _ in spec.phrases:
+    for phrase, _ in spec.phrases + spec.nears:
         terms.update(phrase)
     return tuple(sorted({t[1:] if len(t) >= 3 else t for t in terms}))
 
@@ -78,7 +81,7 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
         return []
     cores = _cores(spec)
     if len(text.lower()) == len(text) and (text.isascii() or not ACCENTED.search(text)):
-        candidates = _candidates(text, cores, positions=bool(spec.phrases))
+        candidates = _candidates(text, cores, positions=bool(spec.phrases or spec.nears))
     else:  # lowercasing changes offsets ("İ"), or accents hide words from the core search ("José" for
         # "jose"): walk every token instead
         candidates = _candidates_by_walking(text, cores)
@@ -96,7 +99,34 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
                 ends = [by_position.get(pos + offset) for offset in offsets]
                 if all(e is not None and e[0] == t for e, t in zip(ends, phrase)):
                     found.append((start, ends[-1][2], " ".join(phrase)))
+    for terms, window in spec.nears:
+        found.extend(_near_matches(candidates, terms, window))
     return _merge(found)
+
+
+def _near_matches(candidates, terms: tuple[str, ...], window: int) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) of the words of every stretch holding all `terms` within `window` positions.
+
+    A sliding window over the candidates in text order: for each word, the shortest stretch
+    ending there that holds every term; when it is narrow enough, each of its words is marked.
+    """
+    wanted = set(terms)
+    words = [c for c in candidates if c[1] in wanted]  # (position, term, start, end), in text order
+    found = []
+    inside: dict[str, int] = {}
+    left = 0
+    for right, (position, term, _, _) in enumerate(words):
+        inside[term] = inside.get(term, 0) + 1
+        while len(inside) == len(wanted):
+            first_term = words[left][1]
+            if inside[first_term] > 1:  # the stretch still holds every term without its first word
+                inside[first_term] -= 1
+                left += 1
+                continue
+            if position - words[left][0] <= window:
+                found.extend((start, end, word) for _, word, start, end in words[left:right + 1])
+            break
+    return found
 
 
 def _candidates_by_walking(text: str, cores: tuple[str, ...]) -> list[tuple[int, str, int, int]]:

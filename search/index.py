@@ -11,6 +11,7 @@ import json
 import math
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from search.analysis import analysis_fingerprint
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, use_index_names
-from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
+from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, near_window, parse)
 from search import ranking
 from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
@@ -36,12 +37,11 @@ SEARCH_TIME_LIMIT = 2.0  # seconds; the slowest of the 200 benchmark queries tak
 REFRESH_SECONDS = 1.0  # how often to check whether the index on disk changed
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
-# All words first, then some: when a query of SOME_WORDS_MIN or more words finds fewer than
-# SOME_WORDS_BELOW results holding every word, articles holding some of the words follow them
-# (ranked by BM25F among themselves). Long queries and questions rarely have every word in the
-# article that answers them (FacQA train+valid: MRR@10 0.763 -> 0.770, recall@100 0.899 -> 0.925).
-SOME_WORDS_MIN = 3
-SOME_WORDS_BELOW = 100
+# Every word first, then some: a query of two or more words (or OR-groups, phrases) continues,
+# after the articles holding every one of them, with the articles holding some of them, those
+# holding the most first, best first among those (issue 11: never a short first page while other
+# articles hold some of the words). Required words (+word, AND) and phrases are never dropped.
+# Totals, facets and paging say which part is which (SearchResults.total / partial_total).
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
@@ -58,6 +58,7 @@ class Index:
         self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        self._capitalisation = None  # the index's capitalisation counts, loaded for the first suggestion
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -97,7 +98,29 @@ class Index:
                 old = self._snapshot
                 use_index_names(self.path)
                 self._snapshot = Snapshot(old.searcher.refresh())
+                self._capitalisation = None
         return self._snapshot
+
+    def _capitals(self):
+        """Return a function giving a lowercase word as the corpus mostly writes it ("prabowo" -> "Prabowo").
+
+        From the capitalisation counts the build keeps (INDEX/names.json): a word written capitalised
+        mid-sentence more often than lowercase is shown capitalised; others stay as they are.
+        """
+        if self._capitalisation is None:
+            from search.indexer import load_names
+
+            counts = load_names(self.path)
+            capitalised, lowercase = counts.capitalised, counts.lowercase
+
+            def written(word: str) -> str:
+                key = word.lower()
+                if word == key and capitalised.get(key, 0) > lowercase.get(key, 0):
+                    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+                return word
+
+            self._capitalisation = written
+        return self._capitalisation
 
     def warm(self) -> float:
         """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
@@ -167,40 +190,47 @@ class Index:
                 allowed = snap.live.copy()
                 for condition in list(parsed.conditions) + conditions:
                     allowed &= snap.condition_mask(condition)
-                relaxed = partial = False
-                full = None  # with some-word matches after the all-word ones: which hold every word
                 if nothing:
-                    mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
+                    tiers = Tiers(np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=bool),
+                                  np.zeros(snap.size, dtype=np.float32), np.zeros(snap.size, dtype=np.int16))
                 else:
-                    mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
-                docs = np.flatnonzero(mask)
-                total = snap.collapsed_total(docs)
-                facets = _facets(snap, docs)
+                    tiers = _match_tiers(snap, parsed, expansions, allowed)
+                full_docs = np.flatnonzero(tiers.full)
+                docs = np.flatnonzero(tiers.full | tiers.partial)
+                total = snap.collapsed_total(full_docs)
+                # Stories with a copy among the every-word matches are counted (and shown) there only.
+                partial_total = snap.collapsed_total(docs) - total
+                # Facets count what total counts; a page of partial matches only is narrowed by those.
+                facets_counted = "every word" if total or not partial_total else "some words"
+                facets = _facets(snap, full_docs if total or not partial_total else docs)
                 order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
+                scores = tiers.scores
                 if recency is not None and order_by in ("relevance", "recent"):
                     scores = _with_recency(snap, docs, scores, recency)
                 wanted = page * per_page
-                ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), _head_depth()))
+                ranked = _rank_tiers(snap, docs, scores, tiers.rank, order_by, max(wanted, _head_depth()))
                 if order_by in ("relevance", "recent") and parsed.groups:
-                    ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
+                    ranked, scores = _rerank_head(snap, parsed, ranked, scores, tiers.rank)
                 representatives = _collapse(snap, ranked, wanted)
                 title_spec, content_spec = _match_specs(parsed, expansions)
-                hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
+                hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets,
+                                  every_word=bool(tiers.full[doc]))
                              for doc in representatives[(page - 1) * per_page:wanted])
                 suggestion = None
-                if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
+                if parsed.groups and (total == 0 or _has_unknown_words(snap, parsed)):
                     from search.spelling import suggest_query
 
-                    suggestion = suggest_query(snap, parsed)
+                    suggestion = suggest_query(snap, parsed, self._capitals())
             finally:
                 snap.deadline = None
-        pages = max(1, math.ceil(total / per_page))
+        pages = max(1, math.ceil((total + partial_total) / per_page))
         return SearchResults(
             hits=hits, total=total, page=page, pages=pages, per_page=per_page,
             took_ms=(time.perf_counter() - started) * 1000,
-            query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
-            relaxed=relaxed,
-            suggestion=suggestion, facets=facets,
+            query=describe(parsed, any_word=bool(partial_total and not total), some_words=bool(partial_total and total),
+                           conditions=conditions),
+            relaxed=bool(partial_total),
+            suggestion=suggestion, facets=facets, partial_total=partial_total, facets_counted=facets_counted,
         )
 
     def highlight_text(self, text: str, query: str) -> str:
@@ -309,31 +339,56 @@ def _long_to_iso(value: int) -> str:
     return long_to_datetime(value).replace(tzinfo=timezone.utc).isoformat()  # the column holds UTC
 
 
-def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.ndarray):
-    """Return (matches, scores, relaxed, some_words) of the query's words within `allowed` documents.
+@dataclass(frozen=True)
+class Tiers:
+    """Which documents match a query in full and which in part, with their scores and result tier.
 
-    Articles holding every word come first. A query of SOME_WORDS_MIN+ words with fewer than
-    SOME_WORDS_BELOW such results continues with articles holding some of the words (some_words);
-    any query of 2+ words that no article matches in full falls back to any word. relaxed says that
-    results without every word are included, in either way. A fifth value, full, says which
-    documents hold every word when some_words (else None: every result is in the same tier).
+    rank: 0 for documents holding every group; for partial ones, 1 + the number of optional
+    groups they miss (fewer missing comes first). scores are BM25F sums, comparable within a tier.
     """
-    matched, raw, excluded = snap.match_groups(parsed, expansions)
-    allowed = allowed & ~excluded
+
+    full: np.ndarray
+    partial: np.ndarray
+    scores: np.ndarray
+    rank: np.ndarray
+
+
+def _match_tiers(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.ndarray) -> Tiers:
+    """Return the every-word matches of the query within `allowed`, then the partial ones.
+
+    A partial match holds every required group (+word, AND, phrases, NEAR) and at least one of the
+    query's groups, but not all; there are none for a query of one group. Excluded words and
+    filters hold for both tiers.
+    """
     groups = len(parsed.groups)
     if not groups:
-        return allowed, np.zeros(snap.size, dtype=np.float32), False, False, None
+        matched, raw, excluded = snap.match_groups(parsed, expansions)
+        mask = allowed & ~excluded
+        return Tiers(mask, np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32),
+                     np.zeros(snap.size, dtype=np.int16))
+    matched, raw, excluded, required_matched = _matched_groups(snap, parsed, expansions)
+    allowed = allowed & ~excluded
     full = allowed & (matched == groups)
-    scores = np.where(full, raw, 0).astype(np.float32)
-    some = allowed & (matched > 0) & ~full
-    if groups >= SOME_WORDS_MIN and some.any() and snap.collapsed_total(np.flatnonzero(full)) < SOME_WORDS_BELOW:
-        # Lift the full matches above every partial one (scores stay comparable within each tier).
-        lift = float(raw[some].max()) if full.any() else 0.0
-        scores = np.where(full, scores + lift, np.where(some, raw, 0)).astype(np.float32)
-        return full | some, scores, True, bool(full.any()), full
-    if not full.any() and groups > 1 and some.any():
-        return some, np.where(some, raw, 0).astype(np.float32), True, False, None
-    return full, scores, False, False, None
+    required = sum(parsed.required_groups())
+    partial = allowed & ~full & (matched > 0) & (required_matched == required) if groups > 1 else \
+        np.zeros(snap.size, dtype=bool)
+    scores = np.where(full | partial, raw, 0).astype(np.float32)
+    rank = np.where(full, 0, 1 + groups - matched).astype(np.int16)
+    return Tiers(full, partial, scores, rank)
+
+
+def _matched_groups(snap: Snapshot, parsed: ParsedQuery, expansions):
+    """Return (groups matched, scores, excluded, required groups matched) per document."""
+    if not any(parsed.required_groups()):
+        matched, raw, excluded = snap.match_groups(parsed, expansions)
+        return matched, raw, excluded, np.zeros(snap.size, dtype=np.int16)
+    # Required groups are matched on their own too: how many of them each document holds.
+    required_only = ParsedQuery(groups=[g for g, r in zip(parsed.groups, parsed.required_groups()) if r])
+    optional_only = ParsedQuery(groups=[g for g, r in zip(parsed.groups, parsed.required_groups()) if not r],
+                                excluded=parsed.excluded)
+    required_matched, required_raw, _ = snap.match_groups(required_only, expansions)
+    optional_matched, optional_raw, excluded = snap.match_groups(optional_only, expansions)
+    return required_matched + optional_matched, required_raw + optional_raw, excluded, required_matched
 
 
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
@@ -350,17 +405,19 @@ def _match_specs(parsed: ParsedQuery, expansions) -> tuple[MatchSpec, MatchSpec]
     """Return what to mark in titles and in bodies for this query."""
     specs = []
     for name in ("title", "content"):
-        terms, phrases = set(), []
+        terms, phrases, nears = set(), [], []
         for words in parsed.words:
             if words.field not in (None, name):
                 continue
             if words.kind == "prefix":
                 terms.update(expansions.get((name, words.terms[0]), ()))
+            elif words.is_near:
+                nears.append((tuple(dict.fromkeys(words.terms)), near_window(words)))
             elif words.is_phrase:
                 phrases.append((words.terms, words.positions))
             else:
                 terms.add(words.terms[0])
-        specs.append(MatchSpec(frozenset(terms), tuple(phrases)))
+        specs.append(MatchSpec(frozenset(terms), tuple(phrases), tuple(nears)))
     return specs[0], specs[1]
 
 
@@ -385,6 +442,26 @@ def _with_recency(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, half_lif
     boosted = scores.copy()
     boosted[docs[dated]] *= (1 + RECENCY_WEIGHT * np.power(0.5, age_days / half_life_days)).astype(np.float32)
     return boosted
+
+
+def _rank_tiers(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, tier: np.ndarray, order_by: str,
+                count: int) -> np.ndarray:
+    """Return docs in result order, tier by tier (every word first), enough to fill `count` stories.
+
+    Each tier is ranked on its own (by score or date), so a partial match never outranks a full
+    one whatever its score. Ranking stops once `count` stories (near-duplicates collapsed) are in.
+    """
+    ranked = []
+    stories = 0
+    for level in np.unique(tier[docs]).tolist():
+        if stories >= count:
+            break
+        members = docs[tier[docs] == level]
+        duplicates = members.size - snap.collapsed_total(members)
+        part = _rank(snap, members, scores, order_by, count - stories + duplicates)
+        ranked.append(part)
+        stories += part.size
+    return np.concatenate(ranked) if ranked else docs[:0]
 
 
 def _rank(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, order_by: str, count: int) -> np.ndarray:
@@ -416,11 +493,11 @@ def _head_depth() -> int:
 
 
 def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores: np.ndarray,
-                 full: np.ndarray | None):
+                 tier: np.ndarray | None):
     """Return (ranked, scores) with the best matches re-ordered by the exact-form and proximity factors.
 
-    full (from _all_words_first): articles holding every word stay ahead of those holding some,
-    whatever the factors (issue 3's all-words-first rule).
+    tier (Tiers.rank): articles holding every word stay ahead of those holding some, and those
+    holding more words ahead of those holding fewer, whatever the factors.
     """
     depth = _head_depth()
     head = ranked[:depth].tolist()
@@ -433,8 +510,8 @@ def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores
         scores[doc] = score
     for doc, factor in factors.items():
         scores[doc] *= factor
-    tier = (lambda doc: 0 if full[doc] else 1) if full is not None else (lambda doc: 0)
-    head.sort(key=lambda doc: (tier(doc), -scores[doc], doc))
+    level = (lambda doc: int(tier[doc])) if tier is not None else (lambda doc: 0)
+    head.sort(key=lambda doc: (level(doc), -scores[doc], doc))
     return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[depth:]]), scores
 
 
@@ -479,7 +556,7 @@ def _date_text(stored: dict) -> str | None:
 
 
 def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec,
-         snippets: bool = True) -> Hit:
+         snippets: bool = True, every_word: bool = True) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
     stored = snap.stored(doc)
     title = stored.get("title") or ""
@@ -493,7 +570,7 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
         snippet=highlight.snippet(content, content_spec) if snippets else "", title_html=title_html,
-        duplicates=_copies(snap, doc),
+        duplicates=_copies(snap, doc), every_word=every_word,
     )
 
 

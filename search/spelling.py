@@ -134,8 +134,12 @@ def correct_word(snap, word: str) -> str | None:
     return best[3] if best else None
 
 
-def suggest_query(snap, parsed: ParsedQuery) -> str | None:
-    """Return the query text with unknown words replaced by their likely correction, or None."""
+def suggest_query(snap, parsed: ParsedQuery, written=None) -> str | None:
+    """Return the query text with unknown words replaced by their likely correction, or None.
+
+    written(word) gives a corrected word as the corpus mostly writes it (capitals of names); the
+    words the user typed are kept as typed.
+    """
     reader = snap.searcher.reader()
     changed = False
     parts = []
@@ -149,7 +153,7 @@ def suggest_query(snap, parsed: ParsedQuery) -> str | None:
                 if not known:
                     fixed = correct_word(snap, words.text)
                     if fixed:
-                        text, changed = fixed, True
+                        text, changed = (written(fixed) if written else fixed), True
             if words.kind == "phrase":
                 text = f'"{text}"'
             shown.append(f"{words.field}:{text}" if words.field else text)
