@@ -59,6 +59,8 @@ class Index:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._capitalisation = None  # the index's capitalisation counts, loaded for the first suggestion
+        self._completion_tables = None  # (phrases.PairTable, spelling.SurfaceWords), loaded for the first completion
+        self._names = None  # the capitalisation counts both read
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -98,26 +100,48 @@ class Index:
                 old = self._snapshot
                 use_index_names(self.path)
                 self._snapshot = Snapshot(old.searcher.refresh())
-                self._capitalisation = None
+                self._forget_suggestion_tables()
         return self._snapshot
 
-    def _capitals(self):
-        """Return a function giving a lowercase word as the corpus mostly writes it ("prabowo" -> "Prabowo").
+    def _forget_suggestion_tables(self) -> None:
+        """Drop what suggestions read from beside the index (a build may have replaced it)."""
+        self._capitalisation = self._names = None
+        if self._completion_tables is not None:
+            self._completion_tables[0].close()
+            self._completion_tables = None
 
-        From the capitalisation counts the build keeps (INDEX/names.json): a word written capitalised
-        mid-sentence more often than lowercase is shown capitalised; others stay as they are.
-        """
-        if self._capitalisation is None:
+    def _completions(self):
+        """Return (pair table, surface words) for completions, loaded on first use."""
+        if self._completion_tables is None:
+            from search.phrases import PairTable
+            from search.spelling import SurfaceWords
+
+            counts = self._name_counts()
+            self._completion_tables = (PairTable(self.path), SurfaceWords(counts.capitalised, counts.lowercase))
+        return self._completion_tables
+
+    def _name_counts(self):
+        """Return the capitalisation counts of the index's words (INDEX/names.json), read once per index state."""
+        if self._names is None:
             from search.indexer import load_names
 
-            counts = load_names(self.path)
-            capitalised, lowercase = counts.capitalised, counts.lowercase
+            self._names = load_names(self.path)
+        return self._names
+
+    def _capitals(self):
+        """Return a function giving a lowercase word as the corpus writes it ("prabowo" -> "Prabowo").
+
+        The names the build learned (INDEX/names.json: written capitalised mid-sentence at least 9
+        times in 10) are capitalised, each part of a hyphenated word on its own; other words stay
+        lowercase ("keuangan", capitalised in office names, is mostly not a name).
+        """
+        if self._capitalisation is None:
+            names = self._name_counts().learned_names()
 
             def written(word: str) -> str:
-                key = word.lower()
-                if word == key and capitalised.get(key, 0) > lowercase.get(key, 0):
-                    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
-                return word
+                if word != word.lower():
+                    return word  # already written with capitals
+                return "-".join(part[:1].upper() + part[1:] if part in names else part for part in word.split("-"))
 
             self._capitalisation = written
         return self._capitalisation
@@ -136,11 +160,14 @@ class Index:
                 snap.column(name)
             snap.dates()
             snap.shared()
+            self._completions()
+            self._capitals()
         return time.perf_counter() - started
 
     def close(self) -> None:
         """Close the open searcher (the Index reopens one if used again)."""
         with self._lock:
+            self._forget_suggestion_tables()
             if self._snapshot is not None:
                 self._snapshot.searcher.close()
                 self._snapshot = None
@@ -281,11 +308,18 @@ class Index:
             return tuple(_hit(snap, doc, float(scores[doc]), spec, spec) for doc in _collapse(snap, ranked, limit))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Return up to `limit` completions of the last word of `prefix` from the index's vocabulary."""
+        """Return up to `limit` completions of `prefix`, as words written in the archive, most frequent first.
+
+        After a word: the phrases the archive holds ("kebakaran hu" -> "kebakaran hutan"); else words
+        starting with the last word typed. Names keep the capitals the archive writes them with.
+        """
         from search.spelling import complete
 
         with self._lock:
-            return complete(self._current(), prefix, limit)
+            snap = self._current()
+            pairs, words = self._completions()
+            # Completions stay lowercase, as typed into a search box (capitals are for "did you mean").
+            return complete(snap, prefix, limit, pairs=pairs, words=words)
 
     def stats(self) -> IndexStats:
         """Return how many articles the index holds, from which outlets and dates, and its size."""

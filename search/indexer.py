@@ -50,7 +50,7 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import LockError
 
-from search import analysis, dedupe
+from search import analysis, dedupe, phrases
 from search.segments import BuildWriter, writer_args
 from search.documents import Article, to_article
 from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
@@ -409,7 +409,7 @@ def _raw_excerpt(fields) -> str:
 
 def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: analysis.CapitalisationCounter,
                     rejects: _Rejects, summary: BuildSummary, tick: Callable[[], None],
-                    helper: _TextHelper | None = None) -> None:
+                    helper: _TextHelper | None = None, pairs: phrases.PairCounter | None = None) -> None:
     """Pass 1: account for every input record, spool the articles to index."""
     for item in read_inputs(paths):
         summary.read += 1
@@ -430,6 +430,8 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
                     else:
                         names.observe(article.title)
                         names.observe(article.content)
+                        if pairs is not None:
+                            pairs.observe(article.title, article.content)
                 continue
         summary.rejected += 1
         summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
@@ -538,7 +540,7 @@ class _TextHelper:
         try:
             if self.failed:
                 raise EOFError
-            names, terms = self.connection.recv()
+            names, terms, self.pairs = self.connection.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process learning names from the articles died (exit code "
                                f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
@@ -554,6 +556,7 @@ class _TextHelper:
 def _text_helper_in_process(connection) -> None:
     analysis.use_learned_names([])  # terms without names; the parent re-works those a name may shape
     names = analysis.CapitalisationCounter()
+    pairs = phrases.PairCounter()  # word pairs for phrase completions, counted on this idle core too
     terms = analysis.TermsAhead()  # for the parent's term cache
     # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
     # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
@@ -569,6 +572,7 @@ def _text_helper_in_process(connection) -> None:
             for title, content in batch:
                 names.observe(title)
                 names.observe(content)
+                pairs.observe(title, content)
                 texts += (title, content)
             if len(terms) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
                 waiting.append(texts)
@@ -577,7 +581,7 @@ def _text_helper_in_process(connection) -> None:
             terms.add_text(texts.pop())
             if not texts:
                 waiting.popleft()
-    connection.send((names, terms))
+    connection.send((names, terms, pairs))
     connection.close()
 
 
@@ -739,6 +743,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     bands = None
     try:
         names = analysis.CapitalisationCounter()
+        pairs = phrases.PairCounter()
         with ix.searcher() as searcher:
             wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
             spools = _Spools(workdir, max(1, wanted))
@@ -748,8 +753,9 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             bands = _band_table(index_dir, searcher, rebuild, writer.generation - 1)
             classifier = _Classifier(searcher, rebuild, bands)
             try:
-                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
+                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper, pairs)
                 names, terms = helper.results() if helper is not None else (names, analysis.TermsAhead())
+                pairs = helper.pairs if helper is not None else pairs
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
@@ -787,6 +793,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         bars.close()
         shutil.rmtree(workdir, ignore_errors=True)
     _write_atomically(index_dir / NAMES_FILE, names.to_json())
+    phrases.save(index_dir, pairs, rebuild)
     if rebuild:  # every term is now the current analyzer's
         _write_meta(index_dir)
     with whoosh_index.open_dir(index_dir).searcher() as searcher:
