@@ -42,6 +42,9 @@ RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
 # holding the most first, best first among those (issue 11: never a short first page while other
 # articles hold some of the words). Required words (+word, AND) and phrases are never dropped.
 # Totals, facets and paging say which part is which (SearchResults.total / partial_total).
+# PARTIAL_BY_WORDS_HELD: partial matches holding more of the query's groups come before those
+# holding fewer (then by score); False ranks them all by score (BM25F favours more words anyway).
+PARTIAL_BY_WORDS_HELD = True
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
@@ -407,7 +410,7 @@ def _match_tiers(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.nd
     partial = allowed & ~full & (matched > 0) & (required_matched == required) if groups > 1 else \
         np.zeros(snap.size, dtype=bool)
     scores = np.where(full | partial, raw, 0).astype(np.float32)
-    rank = np.where(full, 0, 1 + groups - matched).astype(np.int16)
+    rank = np.where(full, 0, 1 + groups - matched if PARTIAL_BY_WORDS_HELD else 1).astype(np.int16)
     return Tiers(full, partial, scores, rank)
 
 
@@ -485,16 +488,19 @@ def _rank_tiers(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, tier: np.n
     Each tier is ranked on its own (by score or date), so a partial match never outranks a full
     one whatever its score. Ranking stops once `count` stories (near-duplicates collapsed) are in.
     """
-    ranked = []
-    stories = 0
+    ranked: list[np.ndarray] = []
+    stories = taken = 0
     for level in np.unique(tier[docs]).tolist():
         if stories >= count:
             break
         members = docs[tier[docs] == level]
+        # Enough of this tier to fill the page even if its own copies, and copies of stories
+        # already ranked (at most `taken` of them), collapse away.
         duplicates = members.size - snap.collapsed_total(members)
-        part = _rank(snap, members, scores, order_by, count - stories + duplicates)
+        part = _rank(snap, members, scores, order_by, count - stories + duplicates + taken)
         ranked.append(part)
-        stories += part.size
+        taken += part.size
+        stories = snap.collapsed_total(np.concatenate(ranked))
     return np.concatenate(ranked) if ranked else docs[:0]
 
 
