@@ -549,11 +549,17 @@ def words_query(words: Words, expand: Callable[[str, str], list[str]]) -> wq.Que
         elif words.is_near:
             from whoosh.query import spans
 
-            window = near_window(words)
-            parts.append(spans.SpanNear2([wq.Term(name, t) for t in dict.fromkeys(words.terms)], slop=window,
-                                         ordered=False, boost=_boost(name) * PHRASE_BOOST)
-                         if len(set(words.terms)) == 2 else
-                         wq.And([wq.Term(name, t) for t in words.terms], boost=_boost(name)))
+            # Whoosh's SpanNear2 with ordered=False matches two spans whose distance is at most slop, in
+            # either order: for two words exactly what NEAR/N means (the numpy matching in
+            # ranking.Snapshot.near_mask does the same; tests compare them). For more words its
+            # span rules differ, so all the words are required and the window is left to near_mask.
+            terms = list(dict.fromkeys(words.terms))
+            if len(terms) == 2:
+                near = spans.SpanNear2([wq.Term(name, t) for t in terms], slop=near_window(words), ordered=False)
+            else:
+                near = wq.And([wq.Term(name, t) for t in terms])
+            near.boost = _boost(name) * PHRASE_BOOST
+            parts.append(near)
         elif words.is_phrase:
             # Stop words inside the phrase leave position gaps; allow exactly that much slack.
             gaps = [b - a for a, b in zip(words.positions, words.positions[1:])]

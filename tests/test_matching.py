@@ -302,3 +302,16 @@ def test_page_shows_proximity_errors_as_a_message(client):
     response = client.get("/search?q=banjir+NEAR%2F0+bandang")
     assert response.status_code == 400
     assert "at least 1" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("distance", [1, 2, 3, 5, 13, 14, 40])
+def test_near_matches_what_whoosh_span_near_matches(index, index_dir, distance):
+    from whoosh import index as whoosh_index
+
+    from search.query import build_query
+
+    query = f"banjir NEAR/{distance} bandang"
+    with whoosh_index.open_dir(index_dir).searcher() as searcher:
+        whoosh_ids = {searcher.stored_fields(doc)["id"] for doc in searcher.docs_for_query(
+            build_query(parse(query), lambda field, prefix: []))}
+    assert set(ids(index.search(query, per_page=20))) == whoosh_ids
