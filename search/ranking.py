@@ -37,6 +37,7 @@ BLOCK_CACHE_SIZE = 256  # postings blocks with positions kept per searcher (abou
 POSITIONS_CACHE_SIZE = 16384  # (field, term, document) positions kept per searcher (small lists)
 STORED_CACHE_SIZE = 512  # stored articles kept per searcher (each is one decompressed pickle)
 MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
+NEAR_CACHED_UP_TO = 64  # NEAR candidates up to this many use the per-document positions cache
 
 
 _VALUES_START = b"c_codecs\nencode\n"  # where a pickled block's position values begin
@@ -357,10 +358,13 @@ class Snapshot:
             if blocks is None:
                 found.update(_positions_by_matcher(leaf, fieldname, term, local.tolist(), offset))
                 continue
+            current = None  # wanted is sorted: neighbouring documents share a block, looked up once
             for doc, block in zip(local.tolist(), np.searchsorted(blocks.max_ids, local).tolist()):
                 if block >= len(blocks.spans):
                     continue
-                block_ids, values = self._block_values((fieldname, term, number, block), blocks, block)
+                if current != block:
+                    block_ids, values = self._block_values((fieldname, term, number, block), blocks, block)
+                    current = block
                 i = bisect_left(block_ids, doc)
                 if i < len(block_ids) and block_ids[i] == doc:
                     found[doc + offset] = blocks.format.decode_positions(values[i])
@@ -435,7 +439,13 @@ class Snapshot:
             candidates = candidates[self.live[candidates]] if candidates is not None else np.empty(0, np.int64)
             if not candidates.size:
                 continue
-            places = [self.positions(name, term, candidates) for term in terms]
+            if candidates.size > NEAR_CACHED_UP_TO:
+                # Many documents: read their positions block by block, past the per-document cache
+                # (its bookkeeping cost more than the reading, and they would push out the re-ranker's).
+                places = [self._read_positions(name, term, candidates, self._postings_entry(name, term)[2])
+                          for term in terms]
+            else:
+                places = [self.positions(name, term, candidates) for term in terms]
             for count, doc in enumerate(candidates.tolist()):
                 if count % 256 == 255:
                     self.check_time()
