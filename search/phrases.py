@@ -26,6 +26,7 @@ _LEAD_CHARS = LEAD_WORDS * 12  # enough text for LEAD_WORDS words (Indonesian wo
 # Pairs kept at most while counting (about 100 bytes each): 7,000 news articles give ~250,000;
 # past this the pairs seen once are forgotten first (a pair completion needs two articles anyway).
 MAX_PAIRS = 600_000
+SINGLES_KEPT_BELOW = 1000  # articles in one build; see save()
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # a word as typed: letters and digits, inner - and '
 
 
@@ -35,6 +36,7 @@ class PairCounter:
     def __init__(self, max_pairs: int | None = None):
         self.counts: Counter[str] = Counter()
         self.max_pairs = max_pairs or MAX_PAIRS
+        self.articles = 0
 
     def observe(self, title: str, content: str) -> None:
         """Count the pairs of one article (each once per article)."""
@@ -43,6 +45,7 @@ class PairCounter:
                       WORD.findall((content or "")[:_LEAD_CHARS].lower())[:LEAD_WORDS]):
             pairs.update(map(" ".join, zip(words, words[1:])))
         self.counts.update(pairs)
+        self.articles += 1
         if len(self.counts) > self.max_pairs:
             self.prune()
 
@@ -73,7 +76,14 @@ def save(index_dir: str | Path, counter: PairCounter, rebuild: bool) -> None:
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE IF NOT EXISTS pairs (first TEXT NOT NULL, second TEXT NOT NULL, "
                    "articles INTEGER NOT NULL, PRIMARY KEY (first, second)) WITHOUT ROWID")
-        rows = ((*pair.split(" ", 1), n) for pair, n in counter.counts.items())
+        # In key order: each row then lands at the end of the table's B-tree instead of at a random
+        # page (about 10x faster for the news corpus's 250,000 pairs).
+        # A build of SINGLES_KEPT_BELOW articles or more keeps only pairs seen twice: 4 in 5 of the
+        # pairs are seen once, and in such an archive a completion needs two articles anyway
+        # (spelling.MIN_COMPLETION_DF). Smaller builds, and so small batches added to an archive
+        # over time, keep every pair, so that their counts can add up.
+        least = 2 if counter.articles >= SINGLES_KEPT_BELOW else 1
+        rows = sorted((*pair.split(" ", 1), n) for pair, n in counter.counts.items() if n >= least)
         db.executemany("INSERT INTO pairs VALUES (?, ?, ?) ON CONFLICT (first, second) "
                        "DO UPDATE SET articles = articles + excluded.articles", rows)
         db.commit()

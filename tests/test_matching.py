@@ -315,3 +315,15 @@ def test_near_matches_what_whoosh_span_near_matches(index, index_dir, distance):
         whoosh_ids = {searcher.stored_fields(doc)["id"] for doc in searcher.docs_for_query(
             build_query(parse(query), lambda field, prefix: []))}
     assert set(ids(index.search(query, per_page=20))) == whoosh_ids
+
+
+def test_large_builds_keep_only_pairs_seen_twice(tmp_path):
+    counter = PairCounter()
+    counter.observe("menteri keuangan", "")
+    counter.observe("menteri keuangan", "")
+    counter.observe("menteri keuskupan", "")
+    counter.articles = 1000  # as after a build of 1,000 articles
+    save(tmp_path, counter, rebuild=True)
+    table = PairTable(tmp_path)
+    assert table.following("menteri", "keu", 5) == [("keuangan", 2)]
+    table.close()
