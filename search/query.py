@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 from whoosh import query as wq
 
-from search.analysis import IndonesianAnalyzer, normalise
+from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, function_words, normalise, plain_analyzer
 from search.errors import InvalidQuery
 
 MAX_QUERY_CHARS = 1000  # longer text is a pasted article, not a query
@@ -46,9 +46,6 @@ FILTER_FIELDS = ("source", "category", "date")
 OPERATORS = ("OR", "AND", "NOT")
 NEAR_OPERATOR = "NEAR/"  # NEAR/5 between two words
 MAX_NEAR_DISTANCE = 50  # NEAR/N and ~N beyond this are searched as this (the same paragraph, roughly)
-
-_analyzer = IndonesianAnalyzer()
-
 
 # ---------------------------------------------------------------------------------------------
 # What a query means, independent of Whoosh
@@ -113,7 +110,10 @@ class ParsedQuery:
     groups: list[tuple[Words, ...]] = field(default_factory=list)  # all must match; each is an OR
     excluded: list[Words] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # words with nothing searchable (stop words, emoji)
+    ignored: list[str] = field(default_factory=list)  # words with nothing searchable (emoji), question framing
+    # Function words of a plain word query (lexicon/function_words.txt): scored where present,
+    # never required (see make_function_words_optional).
+    optional: list[Words] = field(default_factory=list)
     blank: bool = False  # the user typed nothing at all
     notes: list[str] = field(default_factory=list)  # how something typed was read (a capped NEAR/ distance)
 
@@ -199,8 +199,13 @@ def tokenize(text: str) -> list[_Token]:
 # Parsing
 
 
-def parse(text: str) -> ParsedQuery:
-    """Return the meaning of the user's query text; raise InvalidQuery when it cannot be honoured."""
+def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
+    """Return the meaning of the user's query text; raise InvalidQuery when it cannot be honoured.
+
+    analyzer: the index's own (Index.analyzer), so that its learned names shape the query's terms
+    as they shaped the index's; without one, an analyzer with no learned names.
+    """
+    analyzer = analyzer or plain_analyzer()
     if text is None:
         text = ""
     if not isinstance(text, str):
@@ -241,7 +246,7 @@ def parse(text: str) -> ParsedQuery:
             continue
         negated = token.negated or pending_not
         pending_not = False
-        item = _parse_token(token, negated, parsed)
+        item = _parse_token(token, negated, parsed, analyzer)
         if require_next:
             require_next = False
             if item is not None and item[0] == "words" and not item[2]:
@@ -259,7 +264,7 @@ def parse(text: str) -> ParsedQuery:
             if (last[0] == "words" and last[2]) or (item[0] == "words" and item[2]):
                 raise InvalidQuery("OR cannot join an excluded word: to exclude both, write -banjir -longsor.")
             if last[0] == "words" and item[0] == "words":
-                last[1] = last[1] + (item[1],) if isinstance(last[1], tuple) else (last[1], item[1])
+                last[1] = _alternatives(last[1]) + _alternatives(item[1])
                 continue
             if last[0] == "cond" and item[0] == "cond" and last[1].field == item[1].field \
                     and not last[1].negated and not item[1].negated:
@@ -283,7 +288,44 @@ def parse(text: str) -> ParsedQuery:
     if parsed.excluded and not parsed.groups and not any(not c.negated for c in parsed.conditions):
         raise InvalidQuery("A query cannot only exclude words: add a word or filter to search for, "
                            "e.g. banjir -jakarta.")
+    make_function_words_optional(parsed)
     return parsed
+
+
+def _alternatives(words) -> tuple[Words, ...]:
+    return words if isinstance(words, tuple) else (words,)
+
+
+def make_function_words_optional(parsed: ParsedQuery) -> None:
+    """Move the plain function words of a query (yang, di, dari, dan...) from its required groups to
+    parsed.optional, where they count towards the score of articles holding them but never make one
+    fail; question words of a question go to parsed.ignored, as before every word was indexed.
+
+    Only a word typed alone, unquoted and without a field: in a "phrase", OR, title:dan or -dan the
+    user asked for it explicitly. A query made only of function words keeps them all required:
+    the user is searching for exactly those words (and an OR of them would match nearly all).
+    """
+    functions = function_words()
+
+    def is_function(group: tuple[Words, ...]) -> bool:
+        if len(group) != 1 or group[0].kind != "word" or group[0].field is not None or len(group[0].terms) != 1:
+            return False
+        if group[0].required:
+            return False  # +dan, dan AND ...: asked for explicitly
+        typed = TOKEN_PATTERN.findall(group[0].text)  # the word as typed: "kepada" is no "pada" here
+        return len(typed) == 1 and normalise(typed[0]) in functions
+
+    content = [group for group in parsed.groups if not is_function(group)]
+    if not content:
+        return
+    for group in parsed.groups:
+        if not is_function(group):
+            continue
+        if normalise(group[0].text).strip("?!.,") in QUESTION_WORDS:
+            parsed.ignored.append(group[0].text)  # "Siapa ...?": the answer's article rarely says "siapa"
+        else:
+            parsed.optional.append(group[0])
+    parsed.groups = content
 
 
 # Question words (already stop words) mark a question; the nouns that only frame one
@@ -300,7 +342,8 @@ def _drop_question_nouns(parsed: ParsedQuery) -> None:
         return
     framing = [g for g in parsed.groups if len(g) == 1 and g[0].kind == "word" and g[0].field is None
                and normalise(g[0].text).strip("?!.,") in QUESTION_NOUNS]
-    if framing and len(framing) < len(parsed.groups):
+    asking = [g for g in parsed.groups if len(g) == 1 and normalise(g[0].text).strip("?!.,") in QUESTION_WORDS]
+    if framing and len(framing) + len(asking) < len(parsed.groups):  # other words remain to be searched
         parsed.groups = [g for g in parsed.groups if g not in framing]
         parsed.ignored.extend(g[0].text for g in framing)
 
@@ -353,7 +396,7 @@ def _near(left_item: list, right_item: tuple, distance: int) -> Words:
                  required=True, distance=distance)
 
 
-def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
+def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery, analyzer: IndonesianAnalyzer):
     """Return ("words", Words, negated), ("cond", Condition) or None for a token with nothing in it."""
     if token.field in FILTER_FIELDS:
         value = token.text.strip()
@@ -372,26 +415,47 @@ def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
         words = _prefix_words(text, token.field)
     elif token.quoted and token.distance is not None:
         distance = _near_distance(token.distance, "~" + token.distance, parsed)
-        words = _analysed_words(text, token.field, "near" if distance else "phrase")
-        if words is not None and words.kind == "near":
-            words = replace(words, distance=distance) if len(set(words.terms)) > 1 else replace(words, kind="word")
+        words = _analysed_words(text, token.field, "near" if distance else "phrase", analyzer)
+        if words is not None:
+            # A hyphenated word gives its spellings as alternatives: each becomes its own NEAR group.
+            words = tuple((replace(w, distance=distance) if len(set(w.terms)) > 1 else replace(w, kind="word"))
+                          if w.kind == "near" else w for w in _alternatives(words))
+            words = words[0] if len(words) == 1 else words
     else:
-        words = _analysed_words(text, token.field, "phrase" if token.quoted else "word")
+        words = _analysed_words(text, token.field, "phrase" if token.quoted else "word", analyzer)
     if words is None:
         parsed.ignored.append(text)
         return None
     if token.required:
-        words = replace(words, required=True)
+        words = _as_required(words)
     return ("words", words, negated)
 
 
-def _analysed_words(text: str, fieldname: str | None, kind: str) -> Words | None:
-    tokens = [(t.text, t.pos) for t in _analyzer(text, positions=True)]
-    if not tokens:
+def _analysed_words(text: str, fieldname: str | None, kind: str, analyzer: IndonesianAnalyzer):
+    """Return the Words of one typed word or phrase, or for a hyphenated word that is no single
+    root the tuple (as its parts, as joined): "e-money" is the phrase "e money" OR "emoney", so
+    it finds all three spellings (the index holds the parts and the joined form, see
+    IndonesianAnalyzer.word_terms)."""
+    split: list[str] = []
+    joined: list[str] = []
+    hyphenated = False
+    for surface in TOKEN_PATTERN.findall(text):
+        entry = analyzer.token_terms(surface)
+        if entry.__class__ is str:
+            split.append(entry)
+            joined.append(entry)
+            continue
+        hyphenated = True
+        width, terms = entry
+        split += [term for term, _ in terms[:width]]
+        joined.append(terms[width][0] if len(terms) > width else terms[0][0])
+    if not split:
         return None
-    base = tokens[0][1]
-    return Words(text=text, terms=tuple(t for t, _ in tokens), positions=tuple(p - base for _, p in tokens),
-                 field=fieldname, kind=kind if len(tokens) > 1 else "word")
+    variants = [split, joined] if hyphenated else [split]
+    found = tuple(Words(text=text, terms=tuple(terms), positions=tuple(range(len(terms))), field=fieldname,
+                        kind=kind if len(terms) > 1 else "word")
+                  for terms in variants)
+    return found[0] if len(found) == 1 else found
 
 
 _PREFIX = re.compile(r"\w[\w'-]*", re.UNICODE)
@@ -618,9 +682,9 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
                 text = "+" + text
         return f"{words.field}:{text}" if words.field else text
 
-    groups = [" OR ".join(show(w) for w in group) for group in parsed.groups]
+    groups = [" OR ".join(dict.fromkeys(show(w) for w in group)) for group in parsed.groups]
     parts = [(" OR " if any_word else " ").join(groups)] if groups else []
-    parts += ["-" + show(w) for w in parsed.excluded]
+    parts += dict.fromkeys("-" + show(w) for w in parsed.excluded)  # a hyphenated word's two forms: once
     parts += [c.describe() for c in list(parsed.conditions) + list(conditions)]
     text = " ".join(p for p in parts if p)
     if not text:
@@ -631,6 +695,8 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
         text += " (then articles with some of the words" + _kept(parsed) + ", after those with every word)"
     if parsed.notes:
         text += " (" + "; ".join(parsed.notes) + ")"
+    if parsed.optional:
+        text += " (optional: " + ", ".join(w.text for w in parsed.optional) + ")"
     if parsed.ignored:
         text += " (ignored: " + ", ".join(parsed.ignored) + ")"
     return text
