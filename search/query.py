@@ -373,11 +373,20 @@ def _near_distance(number: str, written: str, parsed: ParsedQuery) -> int | None
     return distance
 
 
-def _near(left_item: list, right_item: tuple, distance: int) -> Words:
-    """Return the proximity Words for `left NEAR/distance right` (left may be an earlier NEAR of the chain)."""
+def _near(left_item: list, right_item: tuple, distance: int):
+    """Return the proximity Words for `left NEAR/distance right` (left may be an earlier NEAR of the chain).
+
+    A hyphenated word's spellings (a tuple of Words of one typed text, "e-money") give one NEAR
+    group per spelling, as alternatives.
+    """
     if right_item[0] != "words":
         raise InvalidQuery("NEAR/ joins two plain words, not a word and a filter, e.g. banjir NEAR/5 bandang.")
     left, right = left_item[1], right_item[1]
+    spellings = [w if isinstance(w, tuple) and len({v.text for v in w}) == 1 else None for w in (left, right)]
+    if any(spellings):
+        found = tuple(_near([left_item[0], a, left_item[2]], (right_item[0], b, right_item[2]), distance)
+                      for a in _alternatives(left) for b in _alternatives(right))
+        return tuple(dict.fromkeys(found)) if len(found) > 1 else found[0]
     for words, negated in ((left, left_item[2]), (right, right_item[2])):
         if negated or isinstance(words, tuple):
             raise InvalidQuery("NEAR/ joins two plain words (not excluded words, OR-groups or filters), "

@@ -35,6 +35,7 @@ ARTICLES = [
                   f"pada tahap {n}."} for n in range(4)),
     {"id": "hukum", "title": "Kebakaran dan hukum", "source": "tempo",
      "content": "Hubungan kebakaran dengan hukum dibahas. Kebakaran di gudang terjadi kemarin."},
+    {"id": "emoney", "title": "Dompet digital", "source": "detik", "content": "Bank menerbitkan e-money untuk pelanggan."},
     *({"id": f"keuangan-{n}", "title": f"Menteri Keuangan bicara anggaran {n}", "source": "detik",
        "content": "Menteri keuangan menjelaskan anggaran negara. Keuskupan Agung tidak terkait."} for n in range(2)),
 ]
@@ -327,3 +328,10 @@ def test_large_builds_keep_only_pairs_seen_twice(tmp_path):
     table = PairTable(tmp_path)
     assert table.following("menteri", "keu", 5) == [("keuangan", 2)]
     table.close()
+
+
+@pytest.mark.parametrize("query", ["e-money NEAR/2 bank", "bank NEAR/2 e-money", '"bank e-money"~2', "emoney NEAR/2 bank"])
+def test_near_takes_every_spelling_of_a_hyphenated_word(index, query):
+    results = index.search(query)
+    assert ids(results) == ["emoney"]
+    assert "<mark>e-money</mark>" in results.hits[0].snippet and "<mark>Bank</mark>" in results.hits[0].snippet
