@@ -126,6 +126,23 @@ class PairTable:
         except sqlite3.Error:
             return []
 
+    def words_starting(self, start: str, limit: int) -> dict[str, int]:
+        """Return {word: articles} for up to `limit` first words of pairs starting with `start`.
+
+        Titles and leads, where a word opening a sentence ("Pemilu daerah ...") is still counted:
+        the capitalisation counts behind spelling.SurfaceWords leave sentence starts out.
+        """
+        if self._db is None or len(start) < 2:
+            return {}
+        try:
+            rows = self._db.execute(
+                "SELECT first, SUM(articles) AS n FROM (SELECT first, articles FROM pairs WHERE first >= ? "
+                "AND first < ? LIMIT 5000) GROUP BY first ORDER BY n DESC, first LIMIT ?",
+                (start, start + "\U0010ffff", limit)).fetchall()
+        except sqlite3.Error:
+            return {}
+        return dict(rows)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

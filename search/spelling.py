@@ -198,10 +198,14 @@ def complete(snap, prefix: str, limit: int = 8, pairs=None, words=None, written=
             return [head + shown(word) for word in following]
     if not start:
         return []
-    if words:
-        found = words.starting(start, limit, min_df)
-        if found:
-            return [head + shown(word) for word in found]
+    # Words in the most articles' titles and leads first (the pair table counts articles), then
+    # other written words by how often the bodies use them (sentence starts are not counted there).
+    counts = pairs.words_starting(start, limit * 4) if pairs else {}
+    found = sorted((w for w, n in counts.items() if n >= min_df and not w.isdigit()), key=lambda w: (-counts[w], w))
+    if words and len(found) < limit:
+        found += [w for w in words.starting(start, limit, min_df) if w not in counts]
+    if found:
+        return [head + shown(word) for word in found[:limit]]
     reader = snap.searcher.reader()
     frequency: dict[str, int] = {}
     for name in vocabulary_fields(reader.schema):
@@ -233,6 +237,16 @@ class SurfaceWords:
 
     def __bool__(self) -> bool:
         return bool(self._sorted)
+
+    def counted(self, start: str) -> dict[str, int]:
+        """Return {word: occurrences} of the words starting with `start` (a bounded scan)."""
+        at = bisect_left(self._sorted, start)
+        found = {}
+        for word in self._sorted[at:at + COMPLETION_SCAN]:
+            if not word.startswith(start):
+                break
+            found[word] = self._counts[word]
+        return found
 
     def starting(self, start: str, limit: int, min_count: int = 1) -> list[str]:
         """Return up to `limit` words starting with `start`, most frequent first (a bounded scan)."""
