@@ -18,6 +18,8 @@ _PUBLIC = {
     "Index": "search.index",
     "ArticleRecord": "search.results", "Copy": "search.results", "FacetCount": "search.results",
     "Hit": "search.results", "IndexStats": "search.results", "SearchResults": "search.results",
+    "Citation": "search.results", "Concordance": "search.results", "ConcordanceLine": "search.results",
+    "TrendCount": "search.results", "TrendSeries": "search.results", "Trends": "search.results",
 }
 
 __all__ = sorted(_PUBLIC)
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
     from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, InvalidQuery, RejectedRecord,
                                SearchTooSlow, WartaError)
     from search.index import Index
-    from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+    from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit,
+                                IndexStats, SearchResults, TrendCount, Trends, TrendSeries)
 
 
 def __getattr__(name: str) -> Any:

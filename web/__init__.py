@@ -35,13 +35,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, archive, errors, markup, views
+    from web import api, archive, errors, markup, research, views
 
     archive.init_app(app)
     markup.register(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)
 
     @app.after_request
     def add_security_headers(response):

@@ -13,6 +13,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_FILTER_VALUES = 20  # more repeated source/category values than any facet list shows
 MAX_FILTER_LENGTH = 100
+UNDATED = "undated"  # year=undated: the articles without a date (search.ranking.UNDATED)
 
 
 class BadParameter(ValueError):
@@ -177,8 +178,10 @@ def _year(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
+    if raw.lower() == UNDATED:  # the year facet's bucket of articles without a date
+        return UNDATED
     if not _YEAR.match(raw):
-        raise BadParameter(f"'year' must be a four-digit year such as 2017, not {raw[:40]!r}.")
+        raise BadParameter(f"'year' must be a four-digit year such as 2017 (or undated), not {raw[:40]!r}.")
     return raw
 
 

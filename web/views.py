@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
 from search import InvalidQuery
-from web import links
+from web import charts, links
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
 from web.markup import marked, paragraphs
+from web.research import article_citation
 
 bp = Blueprint("views", __name__)
 
@@ -44,7 +45,9 @@ def search():
         return render_template("results.html", state=state, results=None, error=str(exc)), 400
     return render_template("results.html", state=state, results=results, error=None,
                            facets=links.facet_groups(results, state), chips=links.chips(state),
-                           sorts=links.sort_links(state), pages=links.pages(results, state, config["MAX_PAGE"]))
+                           sorts=links.sort_links(state), pages=links.pages(results, state, config["MAX_PAGE"]),
+                           histogram=charts.histogram(results.facets, state, links.search_url),
+                           research=links.research_links(state))
 
 
 @bp.get("/articles/<path:article_id>")
@@ -52,7 +55,8 @@ def article(article_id: str):
     record, related = article_and_related(article_id)
     q = " ".join(request.args.get("q", "").split())[:current_app.config["MAX_QUERY_LENGTH"]]
     body = marked_paragraphs(get_index(), record, q) if q else None
-    return render_template("article.html", article=record, q=q, body=body, related=related)
+    return render_template("article.html", article=record, q=q, body=body, related=related,
+                           citation=article_citation(record))
 
 
 def marked_paragraphs(index, record, q: str):
