@@ -301,14 +301,16 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
-                mask, scores, _, _, full = _matching(snap, parsed, expansions, conditions)
-                docs = np.flatnonzero(mask)
+                # Search's listing: every-word matches, then the partial ones, ranked as search ranks them.
+                tiers = _matching_tiers(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(tiers.full | tiers.partial)
+                scores = tiers.scores
                 order_by = _order(sort, parsed)
                 if sort == "recent":
                     scores = _with_recency(snap, docs, scores, RECENCY_HALF_LIFE_DAYS)
-                ranked = _rank(snap, docs, scores, order_by, docs.size)
+                ranked = _rank_tiers(snap, docs, scores, tiers.rank, order_by, docs.size)
                 if order_by in ("relevance", "recent") and parsed.groups:
-                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, full)
+                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, tiers.rank)
             finally:
                 snap.deadline = None
         return self._records(snap, ranked)
@@ -359,7 +361,8 @@ class Index:
             for query, parsed in zip(wanted, parsed_queries):
                 snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
                 try:
-                    mask = _matching(snap, parsed, _expansions(snap, parsed), conditions)[0]
+                    # What res.total counts: the every-word matches.
+                    mask = _matching_tiers(snap, parsed, _expansions(snap, parsed), conditions).full
                 finally:
                     snap.deadline = None
                 found.append(_trends.series(snap, query, mask, periods, totals, by))
@@ -788,6 +791,8 @@ def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores
         scores[doc] = score
     for doc, factor in factors.items():
         scores[doc] *= factor
+    if tier is not None and tier.dtype == bool:  # a mask of the full matches (older callers)
+        tier = np.where(tier, 0, 1)
     level = (lambda doc: int(tier[doc])) if tier is not None else (lambda doc: 0)
     head.sort(key=lambda doc: (level(doc), -scores[doc], doc))
     return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[depth:]]), scores
