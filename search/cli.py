@@ -183,8 +183,8 @@ def delete_command(ids, index_dir, wait):
 @click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the same data as the API).")
 def search_command(query, index_dir, source, category, date_from, date_to, sort, page, per_page, as_json):
-    """Search the index. QUERY: words (all must match), "a phrase", -exclude, a OR b, korup*,
-    title:word, source:kompas, category:olahraga, date:2017 / date:2017-03 / date:2017-01-01..2017-06-30."""
+    """Search the index. QUERY: words (every word first, then some of them), +required, "a phrase",
+    "a b"~5 or a NEAR/5 b (within 5 words), -exclude, a OR b, korup*, title:word, source:kompas, category:olahraga, date:2017 / date:2017-03 / date:2017-01-01..2017-06-30."""
     from search.index import Index
 
     with Index.open(index_dir) as index:
@@ -205,6 +205,15 @@ def _terminal(html_text: str) -> str:
                    for i, part in enumerate(parts))
 
 
+def _counted(results) -> str:
+    """Return the result counts in words: "3 with every word, 609 more with some of them"."""
+    if results.total and results.partial_total:
+        return f"{results.total} with every word, {results.partial_total} more with some of them"
+    if results.partial_total:
+        return f"No article has every word; {results.partial_total} with some of them"
+    return f"{results.total} result{'' if results.total == 1 else 's'}"
+
+
 def _terminal_results(results) -> str:
     """Return search results as readable terminal text."""
     lines = []
@@ -212,10 +221,14 @@ def _terminal_results(results) -> str:
         lines.append(f"Did you mean: {click.style(results.suggestion, bold=True)}?")
     shown = f"{(results.page - 1) * results.per_page + 1}-{(results.page - 1) * results.per_page + len(results.hits)}" \
         if results.hits else "none"
-    lines.append(f"{results.total} results for {results.query} (page {results.page} of {results.pages}, "
+    lines.append(f"{_counted(results)} for {results.query} (page {results.page} of {results.pages}, "
                  f"showing {shown}, {results.took_ms:.0f} ms)")
     for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
         lines.append("")
+        if not hit.every_word and (rank == (results.page - 1) * results.per_page + 1 or results.hits[
+                rank - (results.page - 1) * results.per_page - 2].every_word):
+            lines.append("-- with some of the words:")
+            lines.append("")
         lines.append(f"{rank}. " + _terminal(hit.title_html))
         lines.append("   " + " | ".join(part for part in (hit.source, (hit.date or "")[:10], hit.category, hit.id) if part))
         if hit.url:

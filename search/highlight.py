@@ -37,10 +37,13 @@ class MatchSpec:
 
     terms: frozenset[str] = frozenset()
     phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+    # NEAR groups as (terms, window): every term marked where all lie within `window` positions
+    # (last minus first, any order), as query.near_window defines it
+    nears: tuple[tuple[tuple[str, ...], int], ...] = ()
     analyzer: IndonesianAnalyzer | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases)
+        return bool(self.terms or self.phrases or self.nears)
 
 
 def _cores(spec: MatchSpec) -> tuple[str, ...]:
@@ -50,7 +53,7 @@ def _cores(spec: MatchSpec) -> tuple[str, ...]:
     menembak, pe+sapu -> penyapu), so a word whose text holds none of these never needs stemming.
     """
     terms = set(spec.terms)
-    for phrase, _ in spec.phrases:
+    for phrase, _ in spec.phrases + spec.nears:
         terms.update(phrase)
     return tuple(sorted({t[1:] if len(t) >= 3 else t for t in terms}))
 
@@ -89,7 +92,7 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
     analyzer = spec.analyzer or plain_analyzer()
     cores = _cores(spec)
     if len(text.lower()) == len(text) and (text.isascii() or not ACCENTED.search(text)):
-        candidates = _candidates(text, cores, analyzer, positions=bool(spec.phrases))
+        candidates = _candidates(text, cores, analyzer, positions=bool(spec.phrases or spec.nears))
     else:  # lowercasing changes offsets ("İ"), or accents hide words from the core search ("José" for
         # "jose"): walk every token instead
         candidates = _candidates_by_walking(text, cores, analyzer)
@@ -108,7 +111,35 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
                 ends = [at.get((pos + offset, t)) for offset, t in zip(offsets, phrase)]
                 if all(e is not None for e in ends):
                     found.append((start, max(ends), " ".join(phrase)))
+    for terms, window in spec.nears:
+        found.extend(_near_matches(candidates, terms, window))
     return _merge(found)
+
+
+def _near_matches(candidates, terms: tuple[str, ...], window: int) -> list[tuple[int, int, str]]:
+    """Return (start, end, term) of the words of every stretch holding all `terms` within `window` positions.
+
+    A sliding window over the candidates in text order: for each word, the shortest stretch
+    ending there that holds every term; when it is narrow enough, each of its words is marked.
+    """
+    wanted = set(terms)
+    # (position, term, start, end) by position: a hyphenated word gives its parts and joined form
+    words = sorted((c for c in candidates if c[1] in wanted), key=lambda c: (c[0], c[2]))
+    found = []
+    inside: dict[str, int] = {}
+    left = 0
+    for right, (position, term, _, _) in enumerate(words):
+        inside[term] = inside.get(term, 0) + 1
+        while len(inside) == len(wanted):
+            first_term = words[left][1]
+            if inside[first_term] > 1:  # the stretch still holds every term without its first word
+                inside[first_term] -= 1
+                left += 1
+                continue
+            if position - words[left][0] <= window:
+                found.extend((start, end, word) for _, word, start, end in words[left:right + 1])
+            break
+    return found
 
 
 def _token_candidates(analyzer: IndonesianAnalyzer, surface: str, position: int, start: int, end: int):

@@ -13,6 +13,7 @@ import math
 import os
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 from typing import Iterator
@@ -26,7 +27,7 @@ from search.commits import Commit, has_index, latest_commit
 from search.errors import IncompatibleIndex, IndexNotFound, IndexUnreadable, InvalidQuery
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, index_analyzer, names_path
-from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
+from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, near_window, parse)
 from search import ranking
 from search.ranking import MISSING, UNDATED, Snapshot, exact_form_scores, exact_forms, proximity_factors
 from search.results import (ArticleRecord, Citation, Concordance, Copy, FacetCount, Hit, IndexStats, SearchResults,
@@ -47,12 +48,17 @@ ANALYZER_CACHE_WORDS = 50_000
 OPEN_ATTEMPTS = 5  # tries to open the latest commit while writers commit under us
 FACETS = ("source", "category", "year")
 RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
-# All words first, then some: when a query of SOME_WORDS_MIN or more words finds fewer than
-# SOME_WORDS_BELOW results holding every word, articles holding some of the words follow them
-# (ranked by BM25F among themselves). Long queries and questions rarely have every word in the
-# article that answers them (FacQA train+valid: MRR@10 0.763 -> 0.770, recall@100 0.899 -> 0.925).
-SOME_WORDS_MIN = 3
-SOME_WORDS_BELOW = 100
+# Every word first, then some: a query of two or more words (or OR-groups, phrases) continues,
+# after the articles holding every one of them, with the articles holding some of them, best
+# first (issue 11: never a short first page while other articles hold some of the words). BM25F
+# already ranks an article holding more of the words, or rarer ones, higher ("Elon Musk" before
+# "partai" alone). Required words (+word, AND) and phrases are never dropped. Totals, facets and
+# paging say which part is which (SearchResults.total / partial_total).
+# PARTIAL_BY_WORDS_HELD: rank partial matches by how many of the query's groups they hold first,
+# then by score. Off: on FacQA train+valid (800 questions, eval/tune.py) it cost MRR@10 0.771 ->
+# 0.733 and R@100 0.948 -> 0.929 (questions' common words outvote their rare ones); the summary
+# set was the same either way (0.885).
+PARTIAL_BY_WORDS_HELD = False
 EXPORT_CHUNK = 256  # stored articles read per hold of the lock while streaming an export
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
@@ -74,6 +80,9 @@ class Index:
         # Queries are analysed as the index was: with the names its corpus taught, from the first search.
         self._names_stamp = _names_stamp(path)
         self.analyzer = _serving_analyzer(path)
+        self._capitalisation = None  # the index's capitalisation counts, loaded for the first suggestion
+        self._completion_tables = None  # (phrases.PairTable, spelling.SurfaceWords), loaded for the first completion
+        self._names = None  # the capitalisation counts both read
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -106,6 +115,7 @@ class Index:
         old, self._snapshot, self._commit = self._snapshot, snapshot, commit
         if old is not None:
             old.searcher.close()
+            self._forget_suggestion_tables()
         return snapshot
 
     def _open_latest(self) -> tuple[Snapshot, "Commit"]:
@@ -159,6 +169,49 @@ class Index:
         snapshot.analyzer = self.analyzer
         return snapshot
 
+    def _forget_suggestion_tables(self) -> None:
+        """Drop what suggestions read from beside the index (a build may have replaced it)."""
+        self._capitalisation = self._names = None
+        if self._completion_tables is not None:
+            self._completion_tables[0].close()
+            self._completion_tables = None
+
+    def _completions(self):
+        """Return (pair table, surface words) for completions, loaded on first use."""
+        if self._completion_tables is None:
+            from search.phrases import PairTable
+            from search.spelling import SurfaceWords
+
+            counts = self._name_counts()
+            self._completion_tables = (PairTable(self.path), SurfaceWords(counts.capitalised, counts.lowercase))
+        return self._completion_tables
+
+    def _name_counts(self):
+        """Return the capitalisation counts of the index's words (INDEX/names.json), read once per index state."""
+        if self._names is None:
+            from search.indexer import load_names
+
+            self._names = load_names(self.path)
+        return self._names
+
+    def _capitals(self):
+        """Return a function giving a lowercase word as the corpus writes it ("prabowo" -> "Prabowo").
+
+        The names the build learned (INDEX/names.json: written capitalised mid-sentence at least 9
+        times in 10) are capitalised, each part of a hyphenated word on its own; other words stay
+        lowercase ("keuangan", capitalised in office names, is mostly not a name).
+        """
+        if self._capitalisation is None:
+            names = self._name_counts().learned_names()
+
+            def written(word: str) -> str:
+                if word != word.lower():
+                    return word  # already written with capitals
+                return "-".join(part[:1].upper() + part[1:] if part in names else part for part in word.split("-"))
+
+            self._capitalisation = written
+        return self._capitalisation
+
     def warm(self) -> float:
         """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
 
@@ -168,6 +221,8 @@ class Index:
         started = time.perf_counter()
         with self._lock:
             self._current()
+            self._completions()
+            self._capitals()
         return time.perf_counter() - started
 
     def commit(self) -> tuple:
@@ -179,6 +234,7 @@ class Index:
     def close(self) -> None:
         """Close the open searcher (the Index reopens one if used again)."""
         with self._lock:
+            self._forget_suggestion_tables()
             if self._snapshot is not None:
                 self._snapshot.searcher.close()
                 self._snapshot = None
@@ -225,35 +281,44 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
-                mask, scores, relaxed, partial, full = _matching(snap, parsed, expansions, conditions)
-                docs = np.flatnonzero(mask)
-                total = snap.collapsed_total(docs)
-                facets = _facets(snap, docs, parsed, expansions, conditions)
+                tiers = _matching_tiers(snap, parsed, expansions, conditions)
+                full_docs = np.flatnonzero(tiers.full)
+                docs = np.flatnonzero(tiers.full | tiers.partial)
+                total = snap.collapsed_total(full_docs)
+                # Stories with a copy among the every-word matches are counted (and shown) there only.
+                partial_total = snap.collapsed_total(docs) - total
+                # Facets count what total counts; a page of partial matches only is narrowed by those.
+                facets_counted = "every word" if total or not partial_total else "some words"
+                facets = _facets(snap, full_docs if facets_counted == "every word" else docs, parsed, expansions,
+                                 conditions, counted=facets_counted)
                 order_by = _order(sort, parsed)  # browsing: newest first
+                scores = tiers.scores
                 if recency is not None and order_by in ("relevance", "recent"):
                     scores = _with_recency(snap, docs, scores, recency)
                 wanted = page * per_page
-                ranked = _rank(snap, docs, scores, order_by, max(wanted + (docs.size - total), _head_depth()))
+                ranked = _rank_tiers(snap, docs, scores, tiers.rank, order_by, max(wanted, _head_depth()))
                 if order_by in ("relevance", "recent") and parsed.groups:
-                    ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
+                    ranked, scores = _rerank_head(snap, parsed, ranked, scores, tiers.rank)
                 representatives = _collapse(snap, ranked, wanted)
                 title_spec, content_spec = _match_specs(parsed, expansions, snap.analyzer)
-                hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
+                hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets,
+                                  every_word=bool(tiers.full[doc]))
                              for doc in representatives[(page - 1) * per_page:wanted])
                 suggestion = None
-                if parsed.groups and (total == 0 or relaxed or _has_unknown_words(snap, parsed)):
+                if parsed.groups and (total == 0 or _has_unknown_words(snap, parsed)):
                     from search.spelling import suggest_query
 
-                    suggestion = suggest_query(snap, parsed)
+                    suggestion = suggest_query(snap, parsed, self._capitals())
             finally:
                 snap.deadline = None
-        pages = max(1, math.ceil(total / per_page))
+        pages = max(1, math.ceil((total + partial_total) / per_page))
         return SearchResults(
             hits=hits, total=total, page=page, pages=pages, per_page=per_page,
             took_ms=(time.perf_counter() - started) * 1000,
-            query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
-            relaxed=relaxed,
-            suggestion=suggestion, facets=facets,
+            query=describe(parsed, any_word=bool(partial_total and not total), some_words=bool(partial_total and total),
+                           conditions=conditions),
+            relaxed=bool(partial_total),
+            suggestion=suggestion, facets=facets, partial_total=partial_total, facets_counted=facets_counted,
         )
 
     # -- research tools: whole result sets, trends, keyword in context, citations ------------------
@@ -278,14 +343,16 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
-                mask, scores, _, _, full = _matching(snap, parsed, expansions, conditions)
-                docs = np.flatnonzero(mask)
+                # Search's listing: every-word matches, then the partial ones, ranked as search ranks them.
+                tiers = _matching_tiers(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(tiers.full | tiers.partial)
+                scores = tiers.scores
                 order_by = _order(sort, parsed)
                 if sort == "recent":
                     scores = _with_recency(snap, docs, scores, RECENCY_HALF_LIFE_DAYS)
-                ranked = _rank(snap, docs, scores, order_by, docs.size)
+                ranked = _rank_tiers(snap, docs, scores, tiers.rank, order_by, docs.size)
                 if order_by in ("relevance", "recent") and parsed.groups:
-                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, full)
+                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, tiers.rank)
             finally:
                 snap.deadline = None
         return self._records(snap, ranked)
@@ -336,7 +403,8 @@ class Index:
             for query, parsed in zip(wanted, parsed_queries):
                 snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
                 try:
-                    mask = _matching(snap, parsed, _expansions(snap, parsed), conditions)[0]
+                    # What res.total counts: the every-word matches.
+                    mask = _matching_tiers(snap, parsed, _expansions(snap, parsed), conditions).full
                 finally:
                     snap.deadline = None
                 found.append(_trends.series(snap, query, mask, periods, totals, by))
@@ -449,11 +517,18 @@ class Index:
             return tuple(_hit(snap, doc, float(scores[doc]), spec, spec) for doc in _collapse(snap, ranked, limit))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Return up to `limit` completions of the last word of `prefix` from the index's vocabulary."""
+        """Return up to `limit` completions of `prefix`, as words written in the archive, most frequent first.
+
+        After a word: the phrases the archive holds ("kebakaran hu" -> "kebakaran hutan"); else words
+        starting with the last word typed. Names keep the capitals the archive writes them with.
+        """
         from search.spelling import complete
 
         with self._lock:
-            return complete(self._current(), prefix, limit)
+            snap = self._current()
+            pairs, words = self._completions()
+            # Completions stay lowercase, as typed into a search box (capitals are for "did you mean").
+            return complete(snap, prefix, limit, pairs=pairs, words=words)
 
     def stats(self) -> IndexStats:
         """Return how many articles the index holds, from which outlets and dates, and its size."""
@@ -586,47 +661,92 @@ def _long_to_iso(value: int) -> str:
     return long_to_datetime(value).replace(tzinfo=timezone.utc).isoformat()  # the column holds UTC
 
 
-def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.ndarray):
-    """Return (matches, scores, relaxed, some_words) of the query's words within `allowed` documents.
+@dataclass(frozen=True)
+class Tiers:
+    """Which documents match a query in full and which in part, with their scores and result tier.
 
-    Articles holding every word come first. A query of SOME_WORDS_MIN+ words with fewer than
-    SOME_WORDS_BELOW such results continues with articles holding some of the words (some_words);
-    any query of 2+ words that no article matches in full falls back to any word. relaxed says that
-    results without every word are included, in either way. A fifth value, full, says which
-    documents hold every word when some_words (else None: every result is in the same tier).
+    rank: 0 for documents holding every group, 1 for partial ones (with PARTIAL_BY_WORDS_HELD:
+    1 + the number of groups they miss, fewer missing first). scores are BM25F sums, full
+    matches lifted above the partial ones.
     """
-    matched, raw, excluded = snap.match_groups(parsed, expansions)
-    allowed = allowed & ~excluded
+
+    full: np.ndarray
+    partial: np.ndarray
+    scores: np.ndarray
+    rank: np.ndarray
+
+
+def _match_tiers(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: np.ndarray) -> Tiers:
+    """Return the every-word matches of the query within `allowed`, then the partial ones.
+
+    A partial match holds every required group (+word, AND, phrases, NEAR) and at least one of the
+    query's groups, but not all; there are none for a query of one group. Excluded words and
+    filters hold for both tiers.
+    """
     groups = len(parsed.groups)
     if not groups:
-        return allowed, np.zeros(snap.size, dtype=np.float32), False, False, None
+        matched, raw, excluded = snap.match_groups(parsed, expansions)
+        mask = allowed & ~excluded
+        return Tiers(mask, np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32),
+                     np.zeros(snap.size, dtype=np.int16))
+    matched, raw, excluded, required_matched = _matched_groups(snap, parsed, expansions)
+    allowed = allowed & ~excluded
     full = allowed & (matched == groups)
-    scores = np.where(full, raw, 0).astype(np.float32)
-    some = allowed & (matched > 0) & ~full
-    if groups >= SOME_WORDS_MIN and some.any() and snap.collapsed_total(np.flatnonzero(full)) < SOME_WORDS_BELOW:
-        # Lift the full matches above every partial one (scores stay comparable within each tier).
-        lift = float(raw[some].max()) if full.any() else 0.0
-        scores = np.where(full, scores + lift, np.where(some, raw, 0)).astype(np.float32)
-        return full | some, scores, True, bool(full.any()), full
-    if not full.any() and groups > 1 and some.any():
-        return some, np.where(some, raw, 0).astype(np.float32), True, False, None
-    return full, scores, False, False, None
+    required = sum(parsed.required_groups())
+    partial = allowed & ~full & (matched > 0) & (required_matched == required) if groups > 1 else \
+        np.zeros(snap.size, dtype=bool)
+    scores = np.where(full | partial, raw, 0).astype(np.float32)
+    if full.any() and partial.any():
+        # Full matches are lifted by the best partial score, as before tiers were ranked apart: the
+        # exact-form and proximity factors then weigh more among them, which the tuning sets were
+        # tuned with (summary MRR@10 0.885 with the lift, 0.870 without; eval/README.md).
+        scores = np.where(full, scores + float(raw[partial].max()), scores).astype(np.float32)
+    rank = np.where(full, 0, 1 + groups - matched if PARTIAL_BY_WORDS_HELD else 1).astype(np.int16)
+    return Tiers(full, partial, scores, rank)
+
+
+def _matched_groups(snap: Snapshot, parsed: ParsedQuery, expansions):
+    """Return (groups matched, scores, excluded, required groups matched) per document."""
+    if not any(parsed.required_groups()):
+        matched, raw, excluded = snap.match_groups(parsed, expansions)
+        return matched, raw, excluded, np.zeros(snap.size, dtype=np.int16)
+    # Required groups are matched on their own too: how many of them each document holds.
+    required_only = ParsedQuery(groups=[g for g, r in zip(parsed.groups, parsed.required_groups()) if r])
+    optional_only = ParsedQuery(groups=[g for g, r in zip(parsed.groups, parsed.required_groups()) if not r],
+                                excluded=parsed.excluded)
+    required_matched, required_raw, _ = snap.match_groups(required_only, expansions)
+    optional_matched, optional_raw, excluded = snap.match_groups(optional_only, expansions)
+    return required_matched + optional_matched, required_raw + optional_raw, excluded, required_matched
+
+
+def _matching_tiers(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> Tiers:
+    """Return the every-word and the partial matches of a query under filter conditions.
+
+    The one place a query's matching set is decided: search() counts res.total over the full
+    tier and res.partial_total over the partial one, and export, trends, the concordance and the
+    feed read the same sets (through _matching), so their counts and rows agree with search's.
+    """
+    nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+    if nothing:
+        empty = np.zeros(snap.size, dtype=bool)
+        return Tiers(empty, empty.copy(), np.zeros(snap.size, dtype=np.float32), np.zeros(snap.size, dtype=np.int16))
+    allowed = snap.live.copy()
+    for condition in list(parsed.conditions) + list(conditions):
+        allowed &= snap.condition_mask(condition)
+    return _match_tiers(snap, parsed, expansions, allowed)
 
 
 def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tuple:
     """Return (matches, scores, relaxed, some_words, full) of a query under filter conditions.
 
-    The one place a query's matching set is decided: search() counts res.total over it, and
-    export, trends, the concordance and the feed read the same set, so that their counts and rows
-    agree with what search shows for the same query and filters.
+    matches: every result search() lists (every-word matches, then partial ones); relaxed: some
+    results lack a word; some_words: both tiers are there; full: which hold every word (None when
+    all results are in one tier). For the callers that list results in search's order.
     """
-    nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
-    if nothing:
-        return np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32), False, False, None
-    allowed = snap.live.copy()
-    for condition in list(parsed.conditions) + list(conditions):
-        allowed &= snap.condition_mask(condition)
-    return _all_words_first(snap, parsed, expansions, allowed)
+    tiers = _matching_tiers(snap, parsed, expansions, conditions)
+    both = bool(tiers.full.any() and tiers.partial.any())
+    relaxed = bool(tiers.partial.any())
+    return tiers.full | tiers.partial, tiers.scores, relaxed, both, tiers.full if both else None
 
 
 def _order(sort: str, parsed: ParsedQuery) -> str:
@@ -648,17 +768,19 @@ def _match_specs(parsed: ParsedQuery, expansions, analyzer=None) -> tuple[MatchS
     """Return what to mark in titles and in bodies for this query (re-analysed with `analyzer`)."""
     specs = []
     for name in ("title", "content"):
-        terms, phrases = set(), []
+        terms, phrases, nears = set(), [], []
         for words in parsed.words:
             if words.field not in (None, name):
                 continue
             if words.kind == "prefix":
                 terms.update(expansions.get((name, words.terms[0]), ()))
+            elif words.is_near:
+                nears.append((tuple(dict.fromkeys(words.terms)), near_window(words)))
             elif words.is_phrase:
                 phrases.append((words.terms, words.positions))
             else:
                 terms.add(words.terms[0])
-        specs.append(MatchSpec(frozenset(terms), tuple(phrases), analyzer))
+        specs.append(MatchSpec(frozenset(terms), tuple(phrases), tuple(nears), analyzer))
     return specs[0], specs[1]
 
 
@@ -667,11 +789,12 @@ _FACET_OWN = {"source": ("source",), "category": ("category",), "year": ("year",
 
 
 def _facets(snap: Snapshot, docs: np.ndarray, parsed: ParsedQuery | None = None, expansions=None,
-            conditions=()) -> dict[str, tuple[FacetCount, ...]]:
+            conditions=(), counted: str = "every word") -> dict[str, tuple[FacetCount, ...]]:
     """Return result counts by source, category and year (with an "undated" bucket), and by month
     within one year.
 
-    Facets are multi-select: each is counted over the results of every filter but its own, so
+    They count the every-word matches (what res.total counts), or with counted="some words" the
+    partial ones too (when no story holds every word). Facets are multi-select: each is counted over the results of every filter but its own, so
     choosing one outlet keeps the others listed with the results each would add (two values of
     one facet mean either; filters of different facets all apply). Filters written in the query
     text (source:kompas) are part of the query and apply to every facet.
@@ -681,7 +804,9 @@ def _facets(snap: Snapshot, docs: np.ndarray, parsed: ParsedQuery | None = None,
         if not own or parsed is None:
             return docs
         others = [c for c in conditions if c.field not in _FACET_OWN[name]]
-        return np.flatnonzero(_matching(snap, parsed, expansions, others)[0])
+        tiers = _matching_tiers(snap, parsed, expansions, others)
+        # The same tier as `docs` (counted: "every word", or "some words" when none holds every word).
+        return np.flatnonzero(tiers.full if counted == "every word" else tiers.full | tiers.partial)
 
     facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(counted_without(name), name))
               for name in FACETS}
@@ -707,6 +832,29 @@ def _with_recency(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, half_lif
     boosted = scores.copy()
     boosted[docs[dated]] *= (1 + RECENCY_WEIGHT * np.power(0.5, age_days / half_life_days)).astype(np.float32)
     return boosted
+
+
+def _rank_tiers(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, tier: np.ndarray, order_by: str,
+                count: int) -> np.ndarray:
+    """Return docs in result order, tier by tier (every word first), enough to fill `count` stories.
+
+    Each tier is ranked on its own (by score or date), so a partial match never outranks a full
+    one whatever its score. Ranking stops once `count` stories (near-duplicates collapsed) are in.
+    """
+    ranked: list[np.ndarray] = []
+    stories = taken = 0
+    for level in np.unique(tier[docs]).tolist():
+        if stories >= count:
+            break
+        members = docs[tier[docs] == level]
+        # Enough of this tier to fill the page even if its own copies, and copies of stories
+        # already ranked (at most `taken` of them), collapse away.
+        duplicates = members.size - snap.collapsed_total(members)
+        part = _rank(snap, members, scores, order_by, count - stories + duplicates + taken)
+        ranked.append(part)
+        taken += part.size
+        stories = snap.collapsed_total(np.concatenate(ranked))
+    return np.concatenate(ranked) if ranked else docs[:0]
 
 
 def _rank(snap: Snapshot, docs: np.ndarray, scores: np.ndarray, order_by: str, count: int) -> np.ndarray:
@@ -738,11 +886,11 @@ def _head_depth() -> int:
 
 
 def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores: np.ndarray,
-                 full: np.ndarray | None):
+                 tier: np.ndarray | None):
     """Return (ranked, scores) with the best matches re-ordered by the exact-form and proximity factors.
 
-    full (from _all_words_first): articles holding every word stay ahead of those holding some,
-    whatever the factors (issue 3's all-words-first rule).
+    tier (Tiers.rank): articles holding every word stay ahead of those holding some, and those
+    holding more words ahead of those holding fewer, whatever the factors.
     """
     depth = _head_depth()
     head = ranked[:depth].tolist()
@@ -755,8 +903,10 @@ def _rerank_head(snap: Snapshot, parsed: ParsedQuery, ranked: np.ndarray, scores
         scores[doc] = score
     for doc, factor in factors.items():
         scores[doc] *= factor
-    tier = (lambda doc: 0 if full[doc] else 1) if full is not None else (lambda doc: 0)
-    head.sort(key=lambda doc: (tier(doc), -scores[doc], doc))
+    if tier is not None and tier.dtype == bool:  # a mask of the full matches (older callers)
+        tier = np.where(tier, 0, 1)
+    level = (lambda doc: int(tier[doc])) if tier is not None else (lambda doc: 0)
+    head.sort(key=lambda doc: (level(doc), -scores[doc], doc))
     return np.concatenate([np.asarray(head, dtype=ranked.dtype), ranked[depth:]]), scores
 
 
@@ -801,7 +951,7 @@ def _date_text(stored: dict) -> str | None:
 
 
 def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_spec: MatchSpec,
-         snippets: bool = True) -> Hit:
+         snippets: bool = True, every_word: bool = True) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
     stored = snap.stored(doc)
     title = stored.get("title") or ""
@@ -823,7 +973,7 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
         snippet=snippet, title_html=title_html,
-        duplicates=_copies(snap, doc),
+        duplicates=_copies(snap, doc), every_word=every_word,
     )
 
 

@@ -51,7 +51,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh import writing
 
-from search import analysis, children, dedupe, writelock
+from search import analysis, children, dedupe, phrases, writelock
 from search.segments import BuildWriter, writer_args
 from search.commits import has_index, latest_commit
 from search.documents import Article, to_article
@@ -544,7 +544,7 @@ def _raw_excerpt(fields) -> str:
 
 def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: analysis.CapitalisationCounter,
                     rejects: _Rejects, summary: BuildSummary, tick: Callable[[], None],
-                    helper: _TextHelper | None = None) -> None:
+                    helper: _TextHelper | None = None, pairs: phrases.PairCounter | None = None) -> None:
     """Pass 1: account for every input record, spool the articles to index."""
     for item in read_inputs(paths):
         summary.read += 1
@@ -565,6 +565,8 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
                     else:
                         names.observe(article.title)
                         names.observe(article.content)
+                        if pairs is not None:
+                            pairs.observe(article.title, article.content)
                 continue
         summary.rejected += 1
         reason = displayable(reason)  # a file name's undecodable bytes must not stop the summary's printing
@@ -678,7 +680,7 @@ class _TextHelper:
         try:
             if self.failed:
                 raise EOFError
-            names, terms = self.connection.recv()
+            names, terms, self.pairs = self.connection.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process learning names from the articles died (exit code "
                                f"{self.process.exitcode}); nothing was written to the index, run the build again") from None
@@ -693,6 +695,7 @@ class _TextHelper:
 
 def _text_helper_in_process(connection) -> None:
     names = analysis.CapitalisationCounter()
+    pairs = phrases.PairCounter()  # word pairs for phrase completions, counted on this idle core too
     terms = analysis.TermsAhead()  # without names, for the parent's term cache: it re-works those a name may shape
     # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
     # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
@@ -708,6 +711,7 @@ def _text_helper_in_process(connection) -> None:
             for title, content in batch:
                 names.observe(title)
                 names.observe(content)
+                pairs.observe(title, content)
                 texts += (title, content)
             if len(terms) < STEM_AHEAD_WORDS:  # bounded memory: the rest is stemmed in pass 2
                 waiting.append(texts)
@@ -716,7 +720,7 @@ def _text_helper_in_process(connection) -> None:
             terms.add_text(texts.pop())
             if not texts:
                 waiting.popleft()
-    connection.send((names, terms))
+    connection.send((names, terms, pairs))
     connection.close()
 
 
@@ -895,6 +899,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
     nothing_read = False
     try:
         names = analysis.CapitalisationCounter()
+        pairs = phrases.PairCounter()
         with ix.searcher() as searcher:
             wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
             spools = _Spools(workdir, max(1, wanted))
@@ -904,8 +909,9 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             bands = _band_table(index_dir, searcher, rebuild, writer.generation - 1)
             classifier = _Classifier(searcher, rebuild, bands)
             try:
-                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper)
+                _read_and_spool(paths, classifier, spools, names, rejects, summary, bars.reading, helper, pairs)
                 names, terms = helper.results() if helper is not None else (names, analysis.TermsAhead())
+                pairs = helper.pairs if helper is not None else pairs
                 if not rebuild:
                     for article_id in classifier.replaced_ids():
                         writer.delete_by_term("id", article_id)
@@ -954,7 +960,9 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
         summary.failure = _nothing_indexed(summary, index_existed)
         if not index_existed:
             _remove_created_index(index_dir, folder_existed)
-    elif rebuild:  # every term is now the current analyzer's
+    else:
+        phrases.save(index_dir, pairs, rebuild)
+    if rebuild and not nothing_read:  # every term is now the current analyzer's
         _write_meta(index_dir)
     if index_existed or not nothing_read:
         with whoosh_index.open_dir(index_dir).searcher() as searcher:

@@ -7,6 +7,10 @@ The query language, all of it optional:
     banjir OR longsor          either word
     -jakarta  NOT jakarta      exclude
     korup*                     words starting with "korup" (bounded expansion)
+    +banjir  banjir AND bekasi required words: never dropped when the search continues with
+                               articles holding some of the words (phrases are always required)
+    "banjir bandang"~5         the words within 5 words of each other, in any order
+    banjir NEAR/5 bandang      the same
     title:banjir  content:...  search one field only
     source:kompas category:olahraga
     date:2017  date:2017-03  date:2017-03-02  date:2017-01-01..2017-06-30  date:2017..  date:..2018-06
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
@@ -40,6 +44,8 @@ PHRASE_BOOST = 1.5  # a quoted phrase is a stronger signal than its words
 TEXT_FIELDS = ("title", "content")
 FILTER_FIELDS = ("source", "category", "date")
 OPERATORS = ("OR", "AND", "NOT")
+NEAR_OPERATOR = "NEAR/"  # NEAR/5 between two words
+MAX_NEAR_DISTANCE = 50  # NEAR/N and ~N beyond this are searched as this (the same paragraph, roughly)
 
 # ---------------------------------------------------------------------------------------------
 # What a query means, independent of Whoosh
@@ -53,11 +59,22 @@ class Words:
     terms: tuple[str, ...]  # index terms, in order
     positions: tuple[int, ...]  # their positions (stop words leave gaps)
     field: str | None = None  # None = title and content
-    kind: str = "word"  # "word" | "phrase" | "prefix"
+    kind: str = "word"  # "word" | "phrase" | "prefix" | "near"
+    required: bool = False  # +word or AND: never relaxed away when partial matches follow
+    distance: int = 0  # kind "near": the words lie within this many words of each other
 
     @property
     def is_phrase(self) -> bool:
-        return len(self.terms) > 1 and self.kind != "prefix"
+        return len(self.terms) > 1 and self.kind not in ("prefix", "near")
+
+    @property
+    def is_near(self) -> bool:
+        return self.kind == "near"
+
+    @property
+    def must_match(self) -> bool:
+        """Whether every result must hold this: asked for with +/AND, or a quoted phrase or NEAR."""
+        return self.required or self.is_phrase or self.is_near
 
 
 @dataclass(frozen=True)
@@ -98,10 +115,15 @@ class ParsedQuery:
     # never required (see make_function_words_optional).
     optional: list[Words] = field(default_factory=list)
     blank: bool = False  # the user typed nothing at all
+    notes: list[str] = field(default_factory=list)  # how something typed was read (a capped NEAR/ distance)
 
     @property
     def words(self) -> list[Words]:
         return [w for group in self.groups for w in group]
+
+    def required_groups(self) -> list[bool]:
+        """Return, per group, whether every result must hold it (partial matches never drop it)."""
+        return [any(w.must_match for w in group) for group in self.groups]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,11 +136,16 @@ class _Token:
     field: str | None = None
     quoted: bool = False
     negated: bool = False
+    required: bool = False  # written +word
+    distance: str | None = None  # what followed a closing quote's ~ ("5" in "banjir bandang"~5)
 
     @property
     def operator(self) -> str | None:
-        if not self.quoted and self.field is None and not self.negated and self.text in OPERATORS:
-            return self.text
+        if not self.quoted and self.field is None and not self.negated and not self.required:
+            if self.text in OPERATORS:
+                return self.text
+            if self.text.startswith(NEAR_OPERATOR):
+                return "NEAR"
         return None
 
 
@@ -135,9 +162,11 @@ def tokenize(text: str) -> list[_Token]:
         if ch.isspace() or ch in _SEPARATORS:
             i += 1
             continue
-        negated = False
+        negated = required = False
         if ch == "-" and i + 1 < n and not text[i + 1].isspace():
             negated, i = True, i + 1
+        elif ch == "+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "+":
+            required, i = True, i + 1
         fieldname = None
         match = _FIELD_PREFIX.match(text, i)
         if match and match.group(1).lower() in TEXT_FIELDS + FILTER_FIELDS:
@@ -146,7 +175,15 @@ def tokenize(text: str) -> list[_Token]:
             # A phrase runs to the closing quote, or to the end when the quote is never closed.
             close = text.find('"', i + 1)
             end = n if close < 0 else close
-            tokens.append(_Token(text[i + 1:end], fieldname, quoted=True, negated=negated))
+            distance = None
+            if close >= 0 and close + 1 < n and text[close + 1] == "~":
+                # "..."~N: the rest of the word after ~ is the distance (checked by the parser).
+                stop = close + 2
+                while stop < n and not text[stop].isspace() and text[stop] not in _SEPARATORS and text[stop] != '"':
+                    stop += 1
+                distance, end = text[close + 2:stop], stop - 1
+            tokens.append(_Token(text[i + 1:close if close >= 0 else n], fieldname, quoted=True, negated=negated,
+                                 required=required, distance=distance))
             i = end + 1
             continue
         start = i
@@ -154,7 +191,7 @@ def tokenize(text: str) -> list[_Token]:
             i += 1
         word = text[start:i]
         if word or fieldname:
-            tokens.append(_Token(word, fieldname, negated=negated))
+            tokens.append(_Token(word, fieldname, negated=negated, required=required))
     return tokens
 
 
@@ -182,6 +219,8 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
     items: list[list] = []
     join_next = False
     pending_not = False
+    require_next = False  # the word after AND is required
+    near_next: int | None = None  # the word after NEAR/N joins the one before it
     for index, token in enumerate(tokens):
         op = token.operator
         previous_ok = bool(items)
@@ -191,13 +230,32 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
             join_next = True
             continue
         if op == "AND" and previous_ok and following_ok:
+            if items[-1][0] == "words" and not items[-1][2]:
+                items[-1][1] = _as_required(items[-1][1])
+            require_next = True
             continue
         if op == "NOT" and following_ok:
             pending_not = True
             continue
+        if op == "NEAR":
+            distance = _near_distance(token.text[len(NEAR_OPERATOR):], token.text, parsed)
+            if not (previous_ok and following_ok and items[-1][0] == "words"):
+                raise InvalidQuery(f"{token.text} goes between two words: banjir {token.text} bandang finds "
+                                   f"them within {distance} words of each other, in any order.")
+            near_next = distance
+            continue
         negated = token.negated or pending_not
         pending_not = False
         item = _parse_token(token, negated, parsed, analyzer)
+        if require_next:
+            require_next = False
+            if item is not None and item[0] == "words" and not item[2]:
+                item = ("words", _as_required(item[1]), False)
+        if near_next is not None:
+            distance, near_next = near_next, None
+            if item is not None:
+                items[-1][1] = _near(items[-1], item, distance)
+            continue
         if join_next:
             join_next = False
             if item is None:
@@ -252,6 +310,8 @@ def make_function_words_optional(parsed: ParsedQuery) -> None:
     def is_function(group: tuple[Words, ...]) -> bool:
         if len(group) != 1 or group[0].kind != "word" or group[0].field is not None or len(group[0].terms) != 1:
             return False
+        if group[0].required:
+            return False  # +dan, dan AND ...: asked for explicitly
         typed = TOKEN_PATTERN.findall(group[0].text)  # the word as typed: "kepada" is no "pada" here
         return len(typed) == 1 and normalise(typed[0]) in functions
 
@@ -288,6 +348,63 @@ def _drop_question_nouns(parsed: ParsedQuery) -> None:
         parsed.ignored.extend(g[0].text for g in framing)
 
 
+def _as_required(words):
+    """Return a Words (or an OR-group tuple of them) marked required."""
+    if isinstance(words, tuple):
+        return tuple(replace(w, required=True) for w in words)
+    return replace(words, required=True)
+
+
+def _near_distance(number: str, written: str, parsed: ParsedQuery) -> int | None:
+    """Return the distance of NEAR/N or "..."~N (capped at MAX_NEAR_DISTANCE); raise InvalidQuery if unreadable.
+
+    "..."~0 gives 0: the exact phrase, as in Lucene. NEAR/0 has no such reading and is refused.
+    """
+    example = '"banjir bandang"~5' if written.startswith("~") else "banjir NEAR/5 bandang"
+    if not number.isascii() or not number.isdigit():
+        raise InvalidQuery(f"'{written}' needs a number of words: {example} finds the words within 5 words "
+                           f"of each other, in any order.")
+    distance = int(number)
+    if distance == 0 and not written.startswith("~"):
+        raise InvalidQuery(f"'{written}': the distance must be at least 1 (NEAR/1: side by side, in any order).")
+    if distance > MAX_NEAR_DISTANCE:
+        parsed.notes.append(f"{written} searched as within {MAX_NEAR_DISTANCE} words, the widest allowed")
+        distance = MAX_NEAR_DISTANCE
+    return distance
+
+
+def _near(left_item: list, right_item: tuple, distance: int):
+    """Return the proximity Words for `left NEAR/distance right` (left may be an earlier NEAR of the chain).
+
+    A hyphenated word's spellings (a tuple of Words of one typed text, "e-money") give one NEAR
+    group per spelling, as alternatives.
+    """
+    if right_item[0] != "words":
+        raise InvalidQuery("NEAR/ joins two plain words, not a word and a filter, e.g. banjir NEAR/5 bandang.")
+    left, right = left_item[1], right_item[1]
+    spellings = [w if isinstance(w, tuple) and len({v.text for v in w}) == 1 else None for w in (left, right)]
+    if any(spellings):
+        found = tuple(_near([left_item[0], a, left_item[2]], (right_item[0], b, right_item[2]), distance)
+                      for a in _alternatives(left) for b in _alternatives(right))
+        return tuple(dict.fromkeys(found)) if len(found) > 1 else found[0]
+    for words, negated in ((left, left_item[2]), (right, right_item[2])):
+        if negated or isinstance(words, tuple):
+            raise InvalidQuery("NEAR/ joins two plain words (not excluded words, OR-groups or filters), "
+                               "e.g. banjir NEAR/5 bandang.")
+        if words.kind not in ("word", "near") or (words is right and words.kind != "word"):
+            raise InvalidQuery("NEAR/ joins plain words, not phrases or wildcards: for a phrase near a word, "
+                               'write all the words in quotes with a distance, e.g. "banjir bandang jakarta"~5.')
+    if left.kind == "near" and left.distance != distance:
+        raise InvalidQuery("A chain of NEAR/ needs one distance throughout, e.g. banjir NEAR/5 bandang NEAR/5 "
+                           "jakarta (all three within 5 words of each other).")
+    if left.field and right.field and left.field != right.field:
+        raise InvalidQuery("NEAR/ joins words of one field: write title:banjir NEAR/5 bandang for titles.")
+    terms = left.terms + right.terms
+    return Words(text=f"{left.text} {right.text}", terms=terms, positions=tuple(range(len(terms))),
+                 field=left.field or right.field, kind="near" if len(set(terms)) > 1 else "word",
+                 required=True, distance=distance)
+
+
 def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery, analyzer: IndonesianAnalyzer):
     """Return ("words", Words, negated), ("cond", Condition) or None for a token with nothing in it."""
     if token.field in FILTER_FIELDS:
@@ -305,11 +422,21 @@ def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery, analyzer: In
     text = token.text
     if not token.quoted and "*" in text:
         words = _prefix_words(text, token.field)
+    elif token.quoted and token.distance is not None:
+        distance = _near_distance(token.distance, "~" + token.distance, parsed)
+        words = _analysed_words(text, token.field, "near" if distance else "phrase", analyzer)
+        if words is not None:
+            # A hyphenated word gives its spellings as alternatives: each becomes its own NEAR group.
+            words = tuple((replace(w, distance=distance) if len(set(w.terms)) > 1 else replace(w, kind="word"))
+                          if w.kind == "near" else w for w in _alternatives(words))
+            words = words[0] if len(words) == 1 else words
     else:
         words = _analysed_words(text, token.field, "phrase" if token.quoted else "word", analyzer)
     if words is None:
         parsed.ignored.append(text)
         return None
+    if token.required:
+        words = _as_required(words)
     return ("words", words, negated)
 
 
@@ -492,6 +619,20 @@ def words_query(words: Words, expand: Callable[[str, str], list[str]]) -> wq.Que
     for name in _field_names(words):
         if words.kind == "prefix":
             parts.extend(wq.Term(name, term, boost=_boost(name)) for term in expand(name, words.terms[0]))
+        elif words.is_near:
+            from whoosh.query import spans
+
+            # Whoosh's SpanNear2 with ordered=False matches two spans whose distance is at most slop, in
+            # either order: for two words exactly what NEAR/N means (the numpy matching in
+            # ranking.Snapshot.near_mask does the same; tests compare them). For more words its
+            # span rules differ, so all the words are required and the window is left to near_mask.
+            terms = list(dict.fromkeys(words.terms))
+            if len(terms) == 2:
+                near = spans.SpanNear2([wq.Term(name, t) for t in terms], slop=near_window(words), ordered=False)
+            else:
+                near = wq.And([wq.Term(name, t) for t in terms])
+            near.boost = _boost(name) * PHRASE_BOOST
+            parts.append(near)
         elif words.is_phrase:
             # Stop words inside the phrase leave position gaps; allow exactly that much slack.
             gaps = [b - a for a, b in zip(words.positions, words.positions[1:])]
@@ -501,6 +642,15 @@ def words_query(words: Words, expand: Callable[[str, str], list[str]]) -> wq.Que
     if not parts:
         return wq.NullQuery
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def near_window(words: Words) -> int:
+    """Return the widest span (last position minus first) in which a NEAR group's words may lie.
+
+    Two words: their distance (NEAR/1 = side by side). Each further word widens the span by one,
+    so "a b c"~1 means all three side by side, in any order.
+    """
+    return words.distance + len(set(words.terms)) - 2
 
 
 def build_query(parsed: ParsedQuery, expand: Callable[[str, str], list[str]], *, any_word: bool = False) -> wq.Query:
@@ -531,7 +681,14 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
     some of the words follow those with all of them.
     """
     def show(words: Words) -> str:
-        text = f'"{words.text}"' if words.kind == "phrase" else words.text
+        if words.is_near:
+            typed = words.text.split()
+            listed = ", ".join(typed[:-1]) + " and " + typed[-1] if len(typed) > 1 else words.text
+            text = f"({listed} within {words.distance} word{'s' if words.distance != 1 else ''} of each other)"
+        else:
+            text = f'"{words.text}"' if words.kind == "phrase" else words.text
+            if words.required and words.kind != "phrase":
+                text = "+" + text
         return f"{words.field}:{text}" if words.field else text
 
     groups = [" OR ".join(dict.fromkeys(show(w) for w in group)) for group in parsed.groups]
@@ -542,11 +699,22 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
     if not text:
         text = "all articles" if parsed.blank else "nothing searchable"
     if any_word:
-        text += " (no article has every word; showing articles with any of them)"
+        text += " (no article has every word; showing articles with some of them" + _kept(parsed) + ")"
     elif some_words:
-        text += " (few articles have every word; also showing articles with some of them, after those)"
+        text += " (then articles with some of the words" + _kept(parsed) + ", after those with every word)"
+    if parsed.notes:
+        text += " (" + "; ".join(parsed.notes) + ")"
     if parsed.optional:
         text += " (optional: " + ", ".join(w.text for w in parsed.optional) + ")"
     if parsed.ignored:
         text += " (ignored: " + ", ".join(parsed.ignored) + ")"
     return text
+
+
+def _kept(parsed: ParsedQuery) -> str:
+    """Return ", each with X" naming what partial matches still hold (required words, phrases), or ""."""
+    kept = [w for group, required in zip(parsed.groups, parsed.required_groups()) if required for w in group]
+    if not kept:
+        return ""
+    names = [f'"{w.text}"' if w.kind in ("phrase", "near") else w.text for w in kept]
+    return ", each with " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])

@@ -23,7 +23,7 @@ from whoosh import query as wq
 
 from search.errors import SearchTooSlow
 from search.analysis import normalise, plain_analyzer
-from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
+from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words, near_window
 
 # BM25F parameters (Robertson & Zaragoza 2009): tf is normalised per field, weighted, summed, then saturated.
 K1 = 1.2
@@ -37,6 +37,7 @@ BLOCK_CACHE_SIZE = 256  # postings blocks with positions kept per searcher (abou
 POSITIONS_CACHE_SIZE = 16384  # (field, term, document) positions kept per searcher (small lists)
 STORED_CACHE_SIZE = 512  # stored articles kept per searcher (each is one decompressed pickle)
 MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
+NEAR_CACHED_UP_TO = 64  # NEAR candidates up to this many use the per-document positions cache
 UNDATED = "undated"  # the year facet's bucket (and year= filter value) for articles without a date
 
 
@@ -388,10 +389,13 @@ class Snapshot:
             if blocks is None:
                 found.update(_positions_by_matcher(leaf, fieldname, term, local.tolist(), offset))
                 continue
+            current = None  # wanted is sorted: neighbouring documents share a block, looked up once
             for doc, block in zip(local.tolist(), np.searchsorted(blocks.max_ids, local).tolist()):
                 if block >= len(blocks.spans):
                     continue
-                block_ids, values = self._block_values((fieldname, term, number, block), blocks, block)
+                if current != block:
+                    block_ids, values = self._block_values((fieldname, term, number, block), blocks, block)
+                    current = block
                 i = bisect_left(block_ids, doc)
                 if i < len(block_ids) and block_ids[i] == doc:
                     found[doc + offset] = blocks.format.decode_positions(values[i])
@@ -449,6 +453,37 @@ class Snapshot:
             mask[docs] = True
         return mask
 
+    def near_mask(self, words: Words, fields: tuple[str, ...]) -> np.ndarray:
+        """Return which documents hold a NEAR group's words within its window, in any order, in one field.
+
+        Only documents holding every word are read, and of those only the postings blocks that hold
+        them (Snapshot.positions), so a proximity search costs little more than its words' postings.
+        """
+        terms = list(dict.fromkeys(words.terms))
+        window = near_window(words)
+        mask = np.zeros(self.size, dtype=bool)
+        for name in fields:
+            candidates = None
+            for term in terms:
+                ids = self.postings(name, term)[0]
+                candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
+            candidates = candidates[self.live[candidates]] if candidates is not None else np.empty(0, np.int64)
+            if not candidates.size:
+                continue
+            if candidates.size > NEAR_CACHED_UP_TO:
+                # Many documents: read their positions block by block, past the per-document cache
+                # (its bookkeeping cost more than the reading, and they would push out the re-ranker's).
+                places = [self._read_positions(name, term, candidates, self._postings_entry(name, term)[2])
+                          for term in terms]
+            else:
+                places = [self.positions(name, term, candidates) for term in terms]
+            for count, doc in enumerate(candidates.tolist()):
+                if count % 256 == 255:
+                    self.check_time()
+                if within_window([found.get(doc, ()) for found in places], window):
+                    mask[doc] = True
+        return mask
+
     def words_scores(self, words: Words, expansions: dict[tuple[str, str], list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Return (matches, scores) of one word, phrase or prefix over every document."""
         fields = (words.field,) if words.field in TEXT_FIELDS else TEXT_FIELDS
@@ -458,9 +493,9 @@ class Snapshot:
                 for term in expansions.get((name, words.terms[0]), ()):
                     scores += self.term_scores(term, (name,))
             return scores > 0, scores
-        if words.is_phrase:
+        if words.is_phrase or words.is_near:
             scores = sum((self.term_scores(t, fields) for t in words.terms), np.zeros(self.size, dtype=np.float32))
-            mask = self.phrase_mask(words, fields) & self.live
+            mask = (self.near_mask(words, fields) if words.is_near else self.phrase_mask(words, fields)) & self.live
             return mask, np.where(mask, scores * (1 + PHRASE_BONUS), 0).astype(np.float32)
         scores = self.term_scores(words.terms[0], fields)
         return scores > 0, scores
@@ -626,7 +661,7 @@ def query_term_groups(parsed: ParsedQuery) -> list[frozenset[str]]:
     groups = []
     for group in parsed.groups:
         words = [w for w in group if w.kind != "prefix" and w.field in (None, PROXIMITY_FIELD)]
-        if len(words) == 1 and words[0].is_phrase:
+        if len(words) == 1 and (words[0].is_phrase or words[0].is_near):
             groups.extend(frozenset((term,)) for term in words[0].terms)
         elif words:
             groups.append(frozenset(term for w in words for term in w.terms[:1]))
@@ -653,6 +688,33 @@ def proximity_features(places: list[list[int]]) -> tuple[float, float, float]:
             unordered += _within(left, right, -UNORDERED_WINDOW, UNORDERED_WINDOW)
     pairs = count - 1
     return ordered / pairs, unordered / pairs, lead
+
+
+def within_window(places: list, window: int) -> bool:
+    """Return whether one position of each list lies in a span of at most `window` (last - first), any order.
+
+    places: sorted positions of each word. Two words: their closest pair; more: the narrowest
+    stretch holding all of them (a sliding window over the merged positions).
+    """
+    if any(not p for p in places):
+        return False
+    if len(places) == 2:
+        return _within(places[0], places[1], -window, window)
+    merged = sorted((pos, word) for word, positions in enumerate(places) for pos in positions)
+    inside = [0] * len(places)
+    covered = 0
+    left = 0
+    for pos, word in merged:
+        inside[word] += 1
+        covered += inside[word] == 1
+        while covered == len(places):
+            first, first_word = merged[left]
+            if pos - first <= window:
+                return True
+            inside[first_word] -= 1
+            covered -= inside[first_word] == 0
+            left += 1
+    return False
 
 
 def _within(left: list[int], right: list[int], low: int, high: int) -> bool:

@@ -29,6 +29,7 @@ class Hit:
     snippet: str  # HTML-safe; matches wrapped in <mark>
     title_html: str  # HTML-safe title; matches wrapped in <mark>
     duplicates: tuple[Copy, ...] = ()
+    every_word: bool = True  # False: a partial match (some of the query's words), listed after the full ones
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,21 @@ class SearchResults:
     """One page of results, with totals, facets and what was actually searched."""
 
     hits: tuple[Hit, ...]
-    total: int
+    total: int  # stories (near-duplicates collapsed) matching the query as written: every word, phrase, filter
     page: int
-    pages: int
+    pages: int  # of total + partial_total
     per_page: int
     took_ms: float
     query: str  # what was actually searched, in words
     relaxed: bool = False  # True when results without every word are included (see query for how)
     suggestion: str | None = None
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    # Stories holding some of the query's words (every required one) but not all, listed after the
+    # `total` ones; 0 when the query has one word, or every matching story holds every word.
+    partial_total: int = 0
+    # What the facets count: "every word" (the `total` stories), or "some words" (the partial
+    # matches, when no story holds every word).
+    facets_counted: str = "every word"
 
     def as_dict(self) -> dict:
         return asdict(self)

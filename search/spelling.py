@@ -7,6 +7,8 @@ written). Corrections prefer the smallest edit distance, then the most frequent 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 
 from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, normalise, plain_analyzer
 from search.query import ParsedQuery
@@ -17,7 +19,11 @@ MAX_CANDIDATE_ROOTS = 5  # index roots whose written forms are read for one corr
 SURFACE_SAMPLE = 15  # articles read per root to learn how it is written
 MIN_COMPLETION_DF = 2  # in archives of 1,000+ articles; a word seen once there is often a typo
 COMPLETION_SCAN = 400  # vocabulary entries read per field for one completion
+# Words never offered as the next word after a space (they follow almost any word; typed, they still complete).
+NEXT_WORD_SKIPPED = frozenset("yang di ke dari dan ini itu dengan untuk pada dalam akan juga atau oleh tidak "
+                              "sudah telah karena bahwa adalah ada jadi saat se nya pun lagi kata bagi".split())
 _WORD_AT_END = re.compile(r"(\w[\w'-]*)$", re.UNICODE)
+PAIR_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # the words of the text typed, as phrases.WORD counts them
 
 
 def vocabulary_fields(schema) -> tuple[str, ...]:
@@ -134,8 +140,12 @@ def correct_word(snap, word: str) -> str | None:
     return best[3] if best else None
 
 
-def suggest_query(snap, parsed: ParsedQuery) -> str | None:
-    """Return the query text with unknown words replaced by their likely correction, or None."""
+def suggest_query(snap, parsed: ParsedQuery, written=None) -> str | None:
+    """Return the query text with unknown words replaced by their likely correction, or None.
+
+    written(word) gives a corrected word as the corpus mostly writes it (capitals of names); the
+    words the user typed are kept as typed.
+    """
     reader = snap.searcher.reader()
     changed = False
     parts = []
@@ -149,7 +159,7 @@ def suggest_query(snap, parsed: ParsedQuery) -> str | None:
                 if not known:
                     fixed = correct_word(snap, words.text)
                     if fixed:
-                        text, changed = fixed, True
+                        text, changed = (written(fixed) if written else fixed), True
             if words.kind == "phrase":
                 text = f'"{text}"'
             shown.append(f"{words.field}:{text}" if words.field else text)
@@ -158,21 +168,45 @@ def suggest_query(snap, parsed: ParsedQuery) -> str | None:
     return " ".join(parts) if changed else None
 
 
-def complete(snap, prefix: str, limit: int = 8) -> list[str]:
-    """Return up to `limit` completions of the text typed so far, the most frequent words first.
+def complete(snap, prefix: str, limit: int = 8, pairs=None, words=None, written=None) -> list[str]:
+    """Return up to `limit` completions of the text typed so far, as words written in the archive.
 
-    Reads only the vocabulary entries that start with the last word typed (a bounded scan of the
-    sorted term list), so a call costs a few milliseconds at any index size and needs no warm-up.
+    After a word, the phrases the archive holds: the words written right after it that start with
+    what is being typed, in the most articles first (pairs: a phrases.PairTable; "kebakaran hu" ->
+    "kebakaran hutan"; "kebakaran " -> its most frequent next words). For a first word, or when no
+    pair matches, the archive's words with that start, most frequent first (words: a SurfaceWords),
+    else the index's vocabulary (roots, for indexes built without word counts). written(word) gives
+    a word with the capitals the archive mostly writes it with. Each is a bounded read: a few
+    milliseconds at any index size.
     """
     if not isinstance(prefix, str) or not prefix.strip() or limit < 1:
         return []
     prefix = prefix[:200]
-    match = _WORD_AT_END.search(prefix.lower())
-    if not match:
-        return []
-    start, head = match.group(1), prefix[:match.start()]
-    reader = snap.searcher.reader()
+    lowered = prefix.lower()
+    match = _WORD_AT_END.search(lowered)
+    start, head = (match.group(1), prefix[:match.start()]) if match else ("", prefix)
+    shown = written or (lambda word: word)
     min_df = MIN_COMPLETION_DF if snap.documents >= 1000 else 1
+    previous = PAIR_WORD.findall(head.lower())
+    if pairs and previous and (start or head[-1:].isspace()):
+        if start:
+            following = [word for word, _ in pairs.following(previous[-1], start, limit, min_df)]
+        else:  # nothing typed yet after the space: the next words that make a phrase, not "di", "yang"
+            following = [word for word, _ in pairs.following(previous[-1], "", limit * 4, min_df)
+                         if word not in NEXT_WORD_SKIPPED and not word.isdigit()][:limit]
+        if following:
+            return [head + shown(word) for word in following]
+    if not start:
+        return []
+    # Words in the most articles' titles and leads first (the pair table counts articles), then
+    # other written words by how often the bodies use them (sentence starts are not counted there).
+    counts = pairs.words_starting(start, limit * 4) if pairs else {}
+    found = sorted((w for w, n in counts.items() if n >= min_df and not w.isdigit()), key=lambda w: (-counts[w], w))
+    if words and len(found) < limit:
+        found += [w for w in words.starting(start, limit, min_df) if w not in counts]
+    if found:
+        return [head + shown(word) for word in found[:limit]]
+    reader = snap.searcher.reader()
     frequency: dict[str, int] = {}
     for name in vocabulary_fields(reader.schema):
         for index, term in enumerate(reader.expand_prefix(name, start)):
@@ -186,3 +220,42 @@ def complete(snap, prefix: str, limit: int = 8) -> list[str]:
                 frequency[text] = max(frequency.get(text, 0), df)
     ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
     return [head + term for term in ranked[:limit]]
+
+
+class SurfaceWords:
+    """The archive's words as written (lowercase), with how often each occurs, for completing a first word.
+
+    From the capitalisation counts a build keeps for learned names (every word of every body
+    line, capitalised or not), so no extra work at build time; sorted once, then read by prefix.
+    """
+
+    def __init__(self, capitalised, lowercase):
+        counts = Counter(lowercase)
+        counts.update(capitalised)
+        self._counts = counts
+        self._sorted = sorted(counts)
+
+    def __bool__(self) -> bool:
+        return bool(self._sorted)
+
+    def counted(self, start: str) -> dict[str, int]:
+        """Return {word: occurrences} of the words starting with `start` (a bounded scan)."""
+        at = bisect_left(self._sorted, start)
+        found = {}
+        for word in self._sorted[at:at + COMPLETION_SCAN]:
+            if not word.startswith(start):
+                break
+            found[word] = self._counts[word]
+        return found
+
+    def starting(self, start: str, limit: int, min_count: int = 1) -> list[str]:
+        """Return up to `limit` words starting with `start`, most frequent first (a bounded scan)."""
+        at = bisect_left(self._sorted, start)
+        found = []
+        for word in self._sorted[at:at + COMPLETION_SCAN]:
+            if not word.startswith(start):
+                break
+            if not word.isdigit() and self._counts[word] >= min_count:
+                found.append(word)
+        found.sort(key=lambda w: (-self._counts[w], w))
+        return found[:limit]

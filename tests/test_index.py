@@ -89,13 +89,13 @@ def test_falls_back_to_any_word_and_says_so(archive_index):
     results = archive_index.search("garut riau")
     assert results.relaxed is True
     assert set(ids(results)) == {"banjir-2017", "kebakaran"}
-    assert "any of them" in results.query
+    assert "no article has every word" in results.query
 
 
 def test_collapse_lists_copies_and_counts_the_story_once(archive_index):
     results = archive_index.search("banjir bekasi")
     assert results.total == 1
-    (hit,) = results.hits
+    (hit,) = [hit for hit in results.hits if hit.every_word]  # partial matches (one of the words) follow
     assert hit.id in ("banjir-kompas", "banjir-detik")
     assert [copy.id for copy in hit.duplicates] == [({"banjir-kompas", "banjir-detik"} - {hit.id}).pop()]
     assert dict((f.value, f.count) for f in results.facets["source"]) == {"kompas": 1, "detik": 1}
@@ -188,7 +188,8 @@ def test_hostile_input_raises_nothing_but_invalid_query(archive_index, text):
 
 def test_a_query_of_function_words_only_still_searches_them(archive_index):
     results = archive_index.search("yang dan")
-    assert results.total >= 1 and "nothing searchable" not in results.query and "ignored" not in results.query
+    # No fixture article holds both: the ones holding one of them are partial matches (issue 11).
+    assert results.total + results.partial_total >= 1 and "nothing searchable" not in results.query and "ignored" not in results.query
     for hit in results.hits:
         text = (hit.title + " " + archive_index.get(hit.id).content).lower().split()
         assert "yang" in text or "dan" in text
