@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from search.opensearch.search_template import TEMPLATE_ID, pages, relaxed_params, search_params
@@ -39,13 +40,17 @@ class OpenSearchStore:
         if _total(answer) == 0 and len(parsed.groups) > 1:
             answer = self._search(relaxed_params(params))  # Warta's any-word fallback
             relaxed = _total(answer) > 0
-        total = _total(answer)
+        # Counted as Index.search counts: stories holding every word in total, the any-word
+        # fallback's in partial_total (total is then 0), and facets say which they count.
+        matched = _total(answer)
+        total, partial_total = (0, matched) if relaxed else (matched, 0)
         conditions = filter_conditions(source=source, category=category, date_from=date_from,
                                        date_to=date_to, year=year, month=month)
         per_page = params["size"]
         return SearchResults(
-            hits=tuple(_hit(hit) for hit in answer["hits"]["hits"]), total=total,
-            page=params["from"] // per_page + 1, pages=pages(total, per_page), per_page=per_page,
+            hits=tuple(replace(_hit(hit), every_word=not relaxed) for hit in answer["hits"]["hits"]),
+            total=total, partial_total=partial_total, facets_counted="some words" if relaxed else "every word",
+            page=params["from"] // per_page + 1, pages=pages(matched, per_page), per_page=per_page,
             took_ms=(time.perf_counter() - started) * 1000,
             query=describe(parsed, any_word=relaxed, conditions=conditions), relaxed=relaxed,
             facets=_facets(answer.get("aggregations", {})),
