@@ -17,18 +17,21 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from search import highlight
+from search import highlight, outlets, titles
 from search.analysis import analysis_fingerprint
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
+from search.messages import Message, N_
 from search.highlight import MatchSpec
 from search.indexer import META_FILE, use_index_names
-from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, parse)
+from search.query import (MAX_PREFIX_EXPANSIONS, Condition, ParsedQuery, describe, filter_conditions, parse)
 from search import ranking
 from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
 from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
 from search.schema import SCHEMA_VERSION
 
 SORTS = ("relevance", "newest", "oldest", "recent")
+# The refusal of an out-of-range page or per_page, word for word the web API's.
+WHOLE_NUMBER_RANGE = N_("'{name}' must be a whole number from {minimum} to {maximum}, not {value}.")
 MAX_PER_PAGE = 100
 RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
@@ -67,18 +70,19 @@ class Index:
         """Open the index at `path`; raise IndexNotFound or IncompatibleIndex with the fix."""
         path = Path(path)
         if not whoosh_index.exists_in(path):
-            raise IndexNotFound(f"No index at '{path}'. Build one with: warta index FILE...")
+            raise IndexNotFound(Message("No index at '{path}'. Build one with: warta index FILE...", path=str(path)))
         meta_path = path / META_FILE
         version = json.loads(meta_path.read_text(encoding="utf-8")).get("schema_version") if meta_path.exists() else None
         if version != SCHEMA_VERSION:
-            raise IncompatibleIndex(
-                f"The index at '{path}' was built by another version of Warta (schema {version}, "
-                f"this version reads {SCHEMA_VERSION}). Rebuild it: warta index --rebuild FILE..."
-            )
+            raise IncompatibleIndex(Message(
+                "The index at '{path}' was built by another version of Warta (schema {version}, "
+                "this version reads {current}). Rebuild it: warta index --rebuild FILE...",
+                path=str(path), version=version, current=SCHEMA_VERSION))
         try:
             ix = whoosh_index.open_dir(path)
         except Exception as exc:  # unpicklable schema from an older analyzer, truncated files
-            raise IncompatibleIndex(f"Cannot read the index at '{path}' ({exc}). Rebuild it: warta index --rebuild FILE...") from exc
+            raise IncompatibleIndex(Message("Cannot read the index at '{path}' ({problem}). Rebuild it: "
+                                            "warta index --rebuild FILE...", path=str(path), problem=exc)) from exc
         return cls(ix, path)
 
     # -- the open searcher ------------------------------------------------------------------------
@@ -88,15 +92,17 @@ class Index:
         now = time.monotonic()
         if self._snapshot is None:
             # Queries must be analysed as the index was: with the names its corpus taught.
-            use_index_names(self.path)
+            counts = use_index_names(self.path)
             self._snapshot = Snapshot(self._ix.searcher())
+            self._snapshot.title_counts = counts  # cases derived titles (search.titles)
             self._checked = now
         elif now - self._checked >= REFRESH_SECONDS:
             self._checked = now
             if not self._snapshot.searcher.up_to_date():
                 old = self._snapshot
-                use_index_names(self.path)
+                counts = use_index_names(self.path)
                 self._snapshot = Snapshot(old.searcher.refresh())
+                self._snapshot.title_counts = counts
         return self._snapshot
 
     def warm(self) -> float:
@@ -146,13 +152,13 @@ class Index:
         """
         started = time.perf_counter()
         if sort not in SORTS:
-            raise InvalidQuery(f"Unknown sort '{sort}': use one of {', '.join(SORTS)}.")
-        page, per_page = _whole_number(page, "page", 1), _whole_number(per_page, "per_page", 1)
-        per_page = min(per_page, MAX_PER_PAGE)
+            raise InvalidQuery(Message("Unknown sort '{sort}': use one of {sorts}.", sort=str(sort)[:40], sorts=", ".join(SORTS)))
+        page = _whole_number(page, "page", 1)
+        per_page = _whole_number(per_page, "per_page", 1, MAX_PER_PAGE)  # refused, as the web API does
         if sort == "recent" and recency is None:
             recency = RECENCY_HALF_LIFE_DAYS
         if recency is not None and not (isinstance(recency, (int, float)) and recency > 0):
-            raise InvalidQuery("recency is a half-life in days and must be a positive number.")
+            raise InvalidQuery(Message("recency is a half-life in days and must be a positive number."))
         parsed = parse(text)
         conditions = filter_conditions(source=source, category=category, date_from=date_from,
                                        date_to=date_to, year=year, month=month)
@@ -164,6 +170,9 @@ class Index:
             try:
                 expansions = _expansions(snap, parsed)
                 nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+                parsed.conditions, unknown_sources = _resolve_outlets(snap, parsed.conditions)
+                conditions, unknown_in_filters = _resolve_outlets(snap, conditions)
+                unknown_sources += unknown_in_filters
                 allowed = snap.live.copy()
                 for condition in list(parsed.conditions) + conditions:
                     allowed &= snap.condition_mask(condition)
@@ -200,7 +209,7 @@ class Index:
             took_ms=(time.perf_counter() - started) * 1000,
             query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
             relaxed=relaxed,
-            suggestion=suggestion, facets=facets,
+            suggestion=suggestion, facets=facets, unknown_sources=tuple(unknown_sources),
         )
 
     def highlight_text(self, text: str, query: str) -> str:
@@ -217,11 +226,11 @@ class Index:
     def get(self, article_id: str) -> ArticleRecord | None:
         """Return the full stored article with this id, or None."""
         with self._lock:
-            searcher = self._current().searcher
-            stored = searcher.document(id=str(article_id))
+            snap = self._current()
+            stored = snap.searcher.document(id=str(article_id))
         if stored is None:
             return None
-        return _record(stored)
+        return _record(stored, snap)
 
     def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Return articles on the same subject: the best matches for this article's distinctive terms.
@@ -275,7 +284,8 @@ class Index:
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexStats(path=str(self.path), documents=documents, sources=sources,
                           date_first=first, date_last=last, size_bytes=size,
-                          analysis_outdated=self.analysis_outdated())
+                          analysis_outdated=self.analysis_outdated(),
+                          source_names={source: outlets.display_name(source) for source in sources})
 
     def analysis_outdated(self) -> bool:
         """Return True when the analyzer (lexicon or rules) changed since the index was built.
@@ -293,14 +303,46 @@ class Index:
 # -- helpers that run while the searcher is open ------------------------------------------------
 
 
-def _whole_number(value, name: str, minimum: int) -> int:
+def _whole_number(value, name: str, minimum: int, maximum: int | None = None) -> int:
+    """Return value as an int within bounds; refuse it with the message the web API gives."""
     try:
         number = int(value)
+        if isinstance(value, bool) or (isinstance(value, float) and number != value):
+            raise ValueError(value)
     except (TypeError, ValueError):
-        raise InvalidQuery(f"{name} must be a whole number, not {value!r}.") from None
-    if number < minimum:
-        raise InvalidQuery(f"{name} must be at least {minimum}.")
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        if maximum is not None:
+            raise InvalidQuery(Message(WHOLE_NUMBER_RANGE, name=name, minimum=minimum, maximum=maximum,
+                                       value=repr(str(value)[:40])))
+        raise InvalidQuery(Message("'{name}' must be a whole number of at least {minimum}, not {value}.",
+                                   name=name, minimum=minimum, value=repr(str(value)[:40])))
     return number
+
+
+def _resolve_outlets(snap: Snapshot, conditions: list[Condition]):
+    """Return (conditions with outlet names resolved to indexed outlets, hints for names that match none).
+
+    "source:cnn" and source="CNN Indonesia" mean the outlet "cnn indonesia" (search.outlets.resolve);
+    an outlet filter that means no indexed outlet stays as typed (it matches nothing: the results
+    are honest) and comes back as an OutletHint with the outlets it may mean.
+    """
+    known = [label for label in snap.column("source").labels if label]
+    resolved, hints = [], []
+    for condition in conditions:
+        if condition.field != "source":
+            resolved.append(condition)
+            continue
+        values = []
+        for value in condition.values:
+            found = outlets.resolve(value, known)
+            if isinstance(found, outlets.OutletHint):
+                hints.append(found)
+                values.append(value)
+            else:
+                values.extend(v for v in found if v not in values)
+        resolved.append(Condition(condition.field, tuple(dict.fromkeys(values)), condition.negated))
+    return resolved, hints
 
 
 def _long_to_iso(value: int) -> str:
@@ -366,7 +408,8 @@ def _match_specs(parsed: ParsedQuery, expansions) -> tuple[MatchSpec, MatchSpec]
 
 def _facets(snap: Snapshot, docs: np.ndarray) -> dict[str, tuple[FacetCount, ...]]:
     """Return result counts by source, category and year, and by month when one year remains."""
-    facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(docs, name)) for name in FACETS}
+    facets = {name: tuple(FacetCount(v, n, outlets.display_name(v) if name == "source" else None)
+                          for v, n in snap.facet_counts(docs, name)) for name in FACETS}
     facets["year"] = tuple(sorted(facets["year"], key=lambda f: f.value, reverse=True))
     if len(facets["year"]) == 1:
         months = snap.facet_counts(docs, "month")
@@ -466,8 +509,10 @@ def _copies(snap: Snapshot, doc: int) -> tuple[Copy, ...]:
         if member == doc:
             continue
         stored = snap.stored(member)
-        copies.append(Copy(id=stored["id"], title=stored.get("title") or "", url=stored.get("url"),
-                           source=stored.get("source"), date=_date_text(stored)))
+        copies.append(Copy(id=stored["id"], title=_title(snap, stored), url=stored.get("url"),
+                           source=stored.get("source"), date=_date_text(stored),
+                           source_name=outlets.display_name(stored.get("source")),
+                           title_derived=bool(stored.get("title_derived"))))
     return tuple(sorted(copies, key=lambda c: (c.date or "", c.id)))
 
 
@@ -482,7 +527,7 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
          snippets: bool = True) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
     stored = snap.stored(doc)
-    title = stored.get("title") or ""
+    title = _title(snap, stored)
     content = stored.get("content") or ""
     if title:
         title_html = highlight.mark(title, title_spec)
@@ -493,14 +538,26 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
         snippet=highlight.snippet(content, content_spec) if snippets else "", title_html=title_html,
-        duplicates=_copies(snap, doc),
+        duplicates=_copies(snap, doc), source_name=outlets.display_name(stored.get("source")),
+        title_derived=bool(stored.get("title_derived")),
     )
 
 
-def _record(stored: dict) -> ArticleRecord:
-    return ArticleRecord(id=stored["id"], title=stored.get("title") or "", content=stored.get("content") or "",
+def _title(snap: Snapshot, stored: dict) -> str:
+    """Return an article's title; one Warta derived is cased as the index's corpus writes its words."""
+    title = stored.get("title") or ""
+    if title and stored.get("title_derived"):
+        return titles.case_title(title, getattr(snap, "title_counts", None))
+    return title
+
+
+def _record(stored: dict, snap: Snapshot | None = None) -> ArticleRecord:
+    title = _title(snap, stored) if snap is not None else stored.get("title") or ""
+    return ArticleRecord(id=stored["id"], title=title, content=stored.get("content") or "",
                          url=stored.get("url"), source=stored.get("source"), date=_date_text(stored),
-                         category=stored.get("category"), cluster=stored.get("cluster"))
+                         category=stored.get("category"), cluster=stored.get("cluster"),
+                         source_name=outlets.display_name(stored.get("source")),
+                         title_derived=bool(stored.get("title_derived")))
 
 
 def _docnum(searcher, article_id: str) -> int | None:

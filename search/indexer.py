@@ -160,9 +160,12 @@ def load_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
         return analysis.CapitalisationCounter()
 
 
-def use_index_names(index_dir: str | Path) -> None:
-    """Make the analyzer protect the names this index's corpus taught (call when opening an index)."""
-    analysis.use_learned_names(load_names(index_dir).learned_names())
+def use_index_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
+    """Make the analyzer protect the names this index's corpus taught (call when opening an index);
+    return the index's capitalisation counts (search.titles cases derived titles with them)."""
+    counts = load_names(index_dir)
+    analysis.use_learned_names(counts.learned_names())
+    return counts
 
 
 def _lock(ix, index_dir: Path, wait: float, **writer_args):
@@ -191,6 +194,8 @@ def article_fields(article: Article, cluster: str, content_hash: str | None = No
     }
     if article.url:
         doc["url"] = article.url
+    if article.extra.get("title_derived"):
+        doc["title_derived"] = True
     if article.source:
         doc["source"] = article.source
     if article.category:

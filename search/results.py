@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from search.outlets import OutletHint
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -13,6 +15,8 @@ class Copy:
     url: str | None
     source: str | None
     date: str | None  # ISO 8601
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Hit:
     snippet: str  # HTML-safe; matches wrapped in <mark>
     title_html: str  # HTML-safe title; matches wrapped in <mark>
     duplicates: tuple[Copy, ...] = ()
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class FacetCount:
 
     value: str
     count: int
+    label: str | None = None  # what to show for the value (an outlet's own name); None: the value
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,8 @@ class SearchResults:
     relaxed: bool = False  # True when results without every word are included (see query for how)
     suggestion: str | None = None
     facets: dict[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    # Outlet filters that name no indexed outlet, each with the outlets it may mean ("did you mean").
+    unknown_sources: tuple[OutletHint, ...] = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,6 +79,8 @@ class ArticleRecord:
     date: str | None
     category: str | None
     cluster: str | None = None
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -86,6 +97,7 @@ class IndexStats:
     date_last: str | None
     size_bytes: int
     analysis_outdated: bool = False  # the analyzer changed since the build: rebuild to match every word
+    source_names: dict[str, str] = field(default_factory=dict)  # outlet -> its own name ("CNN Indonesia")
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -12,7 +12,8 @@ from search.analysis import IndonesianAnalyzer
 # Bump when the schema or the analysis changes in a way old indexes cannot be read or queried with.
 # 2: FastPositions posting format, `published` (original ISO date), `signature` LSH bands.
 # 3: the LSH bands left the index for its band table (search.dedupe.BandTable).
-SCHEMA_VERSION = 3
+# 4: `title_derived`, stored for articles whose title Warta made (from the URL or the opening words).
+SCHEMA_VERSION = 4
 
 
 class FastPositions(formats.Positions):
@@ -91,4 +92,5 @@ def build_schema() -> fields.Schema:
         category=fields.ID(stored=True, sortable=True),
         cluster=fields.ID(stored=True, sortable=True),   # near-duplicate group key, for collapse
         content_hash=fields.ID(stored=True),             # exact-duplicate detection
+        title_derived=fields.STORED(),                   # True when the archive gave no title (ours)
     )
