@@ -441,6 +441,17 @@ def merge_conditions(conditions: Iterable[Condition]) -> list[Condition]:
     return list(merged.values()) + out
 
 
+def _as_written(value) -> str:
+    """Return a date_from/date_to argument as date: writes it, so that the description can be searched
+    again ("21/10/2017" -> "2017-10-21")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    day = parse_day(str(value))
+    return day.isoformat() if day else str(value).strip()
+
+
 def filter_conditions(source=None, category=None, date_from=None, date_to=None, year=None,
                       month=None) -> list[Condition]:
     """Return the conditions for the search() keyword filters (each may be one value or a list)."""
@@ -458,7 +469,7 @@ def filter_conditions(source=None, category=None, date_from=None, date_to=None, 
     if start or end:
         if start and end and start >= end:
             raise InvalidQuery(Message(DATE_RANGE_EMPTY, start=date_from, end=date_to))
-        shown = f"{date_from or ''}..{date_to or ''}"
+        shown = f"{_as_written(date_from)}..{_as_written(date_to)}"
         conditions.append(Condition("date", (DateRange(start, end, shown),)))
     return conditions
 
