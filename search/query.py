@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from whoosh import query as wq
@@ -312,8 +312,18 @@ def _prefix_words(text: str, fieldname: str | None) -> Words:
 _DATE_PART = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
+# Days, months and years in filters are Western Indonesian Time (UTC+7) ones: the days the archive's
+# dates are shown in, and those its year and month facets count. The date column holds UTC.
+_WIB_OFFSET = timedelta(hours=7)
+
+
+def _utc(local: datetime) -> datetime:
+    """Return a naive WIB time as the naive UTC time the date column compares with."""
+    return local - _WIB_OFFSET
+
+
 def _period(text: str, what: str) -> tuple[datetime, datetime]:
-    """Return [start, end) of a year, month or day written as 2017, 2017-03 or 2017-03-02."""
+    """Return [start, end) of a year, month or day written as 2017, 2017-03 or 2017-03-02 (naive, local)."""
     match = _DATE_PART.fullmatch(text.strip())
     if not match:
         raise ValueError(what)
@@ -342,8 +352,8 @@ def parse_date_value(value: str) -> DateRange:
             low, high = value.split("..", 1)
             if not low.strip() and not high.strip():
                 raise ValueError(value)
-            start = _period(low, value)[0] if low.strip() else None
-            end = _period(high, value)[1] if high.strip() else None
+            start = _utc(_period(low, value)[0]) if low.strip() else None
+            end = _utc(_period(high, value)[1]) if high.strip() else None
             if start and end and start >= end:
                 raise InvalidQuery(Message("date:{value} ends before it starts. Use date:2017, date:2017-03, "
                                            "date:2017-03-02, or a range such as date:2017-01-01..2017-06-30 "
@@ -351,7 +361,7 @@ def parse_date_value(value: str) -> DateRange:
                                            value=value))
             return DateRange(start, end, value)
         start, end = _period(value, value)
-        return DateRange(start, end, value)
+        return DateRange(_utc(start), _utc(end), value)
     except InvalidQuery:
         raise  # a ValueError too, but already says what to do
     except ValueError:
@@ -401,23 +411,48 @@ def to_datetime(value, *, end: bool = False) -> datetime | None:
         if value.utcoffset() is not None:
             value = (value - value.utcoffset()).replace(tzinfo=None)
         return value
-    if isinstance(value, date):
+    if isinstance(value, date):  # a WIB day
         start = datetime(value.year, value.month, value.day)
-        return start + timedelta(days=1) if end else start
+        return _utc(start + timedelta(days=1) if end else start)
     text = str(value).strip()
     if _DATE_PART.fullmatch(text):
-        try:
-            start, stop = _period(text, text)
-        except ValueError:
-            raise InvalidQuery(Message(DATE_UNREADABLE, text=text[:40])) from None
-        return stop if end else start
+        start, stop = _text_period(text)
+        return _utc(stop if end else start)
     day = _written_day(text)
     if day is not None:
         return to_datetime(day, end=end)
+    return to_datetime(_moment(text))
+
+
+def _text_period(text: str) -> tuple[datetime, datetime]:
     try:
-        return to_datetime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        return _period(text, text)
     except ValueError:
         raise InvalidQuery(Message(DATE_UNREADABLE, text=text[:40])) from None
+
+
+def _moment(text: str) -> datetime:
+    """Return an ISO 8601 date and time as an aware datetime (WIB when it names no zone, as in ingest)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidQuery(Message(DATE_UNREADABLE, text=text[:40])) from None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=timezone(_WIB_OFFSET))
+
+
+def bound_day(value: str, *, end: bool = False) -> date | None:
+    """Return the WIB day a date_from (or, with end, date_to) in any accepted form stands for: the
+    first day of a year or month, or its last with end ("2017" as an end is 2017-12-31)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if _DATE_PART.fullmatch(text):
+        start, stop = _text_period(text)
+        return (stop - timedelta(days=1)).date() if end else start.date()
+    day = _written_day(text)
+    if day is not None:
+        return day
+    return _moment(text).astimezone(timezone(_WIB_OFFSET)).date()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Mapping
 
 from search import InvalidQuery
 from search.index import WHOLE_NUMBER_RANGE
 from search.messages import Message
-from search.query import DATE_RANGE_EMPTY, to_datetime
+from search.query import DATE_RANGE_EMPTY, bound_day
 
 SORTS = ("relevance", "recent", "newest", "oldest")  # "recent": relevance with a boost for newer articles
 _YEAR = re.compile(r"^\d{4}$")
@@ -242,15 +242,10 @@ def _date(raw: str | None, name: str) -> str | None:
     # The forms the library reads (21/10/2017, 21 Oktober 2017, 2017-10-21, 2017-10, 2017), with its
     # message when it cannot; kept in the URL as the ISO day it means ('to' 2017 is 2017-12-31).
     try:
-        moment = to_datetime(raw, end=name == "to")
+        day = bound_day(raw, end=name == "to")
     except InvalidQuery as exc:
         raise BadParameter(exc.args[0], name) from None
-    if moment is None:
-        return None
-    day = (moment - timedelta(days=1)) if name == "to" else moment
-    if name == "to" and (moment.hour, moment.minute, moment.second, moment.microsecond) != (0, 0, 0, 0):
-        day = moment  # a moment, not the end of a whole day
-    return day.date().isoformat()
+    return day.isoformat() if day else None
 
 
 read_date = _date  # for pages that re-read one date (a reversed range offered swapped)
