@@ -97,8 +97,8 @@ def delete_command(ids, index_dir, wait):
 @click.option("--from", "date_from", metavar="DATE",
               help="Published on or after DATE (21/10/2017, 21 Oktober 2017, 2017-10-21, 2017-10, 2017).")
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "recent"]), default="relevance",
-              show_default=True, help="recent = relevance with a boost for newer articles.")
+@click.option("--sort", default="relevance", show_default=True,
+              help="relevance, newest, oldest or recent (relevance with a boost for newer articles).")
 # Plain text, checked by the library: the CLI refuses what the web API and the Python API refuse, in
 # the same words.
 @click.option("--page", default="1", show_default=True, help="Results page, from 1.")
@@ -111,7 +111,8 @@ def search_command(query, index_dir, source, category, date_from, date_to, sort,
 
     with Index.open(index_dir) as index:
         results = index.search(query, page=page, per_page=per_page, source=list(source) or None,
-                               category=list(category) or None, date_from=date_from, date_to=date_to, sort=sort)
+                               category=list(category) or None, date_from=date_from, date_to=date_to,
+                               sort=sort.strip().lower())
     if as_json:
         click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -248,11 +248,12 @@ def test_python_api_refuses_per_page_over_100_like_the_web_api(index, client):
     assert str(refused.value) == web == "'per_page' must be a whole number from 1 to 100, not '1000'."
 
 
-@pytest.mark.parametrize("option, value", [("--from", "32/10/2017"), ("--to", "kemarin"), ("--per-page", "1000")])
+@pytest.mark.parametrize("option, value", [("--from", "32/10/2017"), ("--to", "kemarin"), ("--per-page", "1000"),
+                                           ("--sort", "random")])
 def test_cli_refuses_with_the_web_apis_message(runner, index_dir, client, option, value):
     result = runner.invoke(main, ["search", "banjir", "--index", str(index_dir), option, value])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    parameter = {"--from": "from", "--to": "to", "--per-page": "per_page"}[option]
+    parameter = {"--from": "from", "--to": "to", "--per-page": "per_page", "--sort": "sort"}[option]
     web = client.get("/api/search", query_string={"q": "banjir", parameter: value, "lang": "en"}).get_json()
     assert result.output.strip() == "Error: " + web["error"]["message"]
 

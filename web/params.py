@@ -8,7 +8,7 @@ from datetime import date
 from typing import Mapping
 
 from search import InvalidQuery
-from search.index import WHOLE_NUMBER_RANGE
+from search.index import SORTS as LIBRARY_SORTS, WHOLE_NUMBER_RANGE
 from search.messages import Message
 from search.query import DATE_RANGE_EMPTY, bound_day
 
@@ -257,7 +257,7 @@ def _sort(raw: str | None) -> str:
     raw = raw.strip().lower()
     if raw not in SORTS:
         raise BadParameter(Message("Unknown sort '{sort}': use one of {sorts}.", sort=raw[:40],
-                                   sorts=", ".join(SORTS)), "sort")
+                                   sorts=", ".join(LIBRARY_SORTS)), "sort")  # the library's words
     return raw
 
 
