@@ -190,7 +190,8 @@ def stats_command(index_dir, as_json):
     click.echo(f"dates: {stats.date_first or '-'} .. {stats.date_last or '-'}")
     click.echo(f"size: {stats.size_bytes / 1e6:.1f} MB")
     for source, count in stats.sources.items():
-        click.echo(f"  {source}: {count}")
+        name = stats.source_names.get(source) or source
+        click.echo(f"  {name}: {count}" if name == source else f"  {name} ({source}): {count}")
     if stats.analysis_outdated:
         click.echo(f"note: the analyzer (lexicon or rules) changed since this index was built; some words "
                    f"may not match until you rebuild it: warta index --rebuild --index {index_dir} FILE...", err=True)

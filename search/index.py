@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 
 from search import highlight, outlets, titles
 from search.analysis import analysis_fingerprint
+from search.documents import title_from_url
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.messages import Message, N_
 from search.highlight import MatchSpec
@@ -544,9 +545,10 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
 
 
 def _title(snap: Snapshot, stored: dict) -> str:
-    """Return an article's title; one Warta derived is cased as the index's corpus writes its words."""
+    """Return an article's title; one Warta made from its URL is cased as the index's corpus writes its
+    words. (A title made from the opening words is the article's own text, cased as written.)"""
     title = stored.get("title") or ""
-    if title and stored.get("title_derived"):
+    if title and stored.get("title_derived") and title.lower() == (title_from_url(stored.get("url")) or "").lower():
         return titles.case_title(title, getattr(snap, "title_counts", None))
     return title
 

@@ -95,6 +95,17 @@ def test_a_derived_title_is_marked_and_cased_everywhere(index, client):
     assert "made from its web address" not in client.get("/articles/cnn-banjir?lang=en").get_data(as_text=True)
 
 
+def test_a_title_made_from_the_opening_words_keeps_their_casing(tmp_path):
+    from search.indexer import build
+
+    archive = tmp_path / "a.jsonl"
+    archive.write_text(json.dumps({"id": "x", "content": "Presiden meminta warga tetap tenang di rumah."}), encoding="utf-8")
+    build([archive], tmp_path / "ix")
+    with Index.open(tmp_path / "ix") as ix:
+        article = ix.get("x")
+    assert article.title == "Presiden meminta warga tetap tenang di rumah." and article.title_derived
+
+
 def test_ingest_marks_titles_it_derives():
     assert to_article({"url": ARTICLES[0]["url"], "content": "x y z"}).extra["title_derived"] is True
     assert "title_derived" not in to_article({"title": "Judul", "content": "x y z"}).extra
