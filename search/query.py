@@ -573,13 +573,14 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
     parts = [(" OR " if any_word else " ").join(groups)] if groups else []
     parts += ["-" + show(w) for w in parsed.excluded]
     parts += [c.describe() for c in list(parsed.conditions) + list(conditions)]
+    # A Message joined from parts: the words as typed, and notes a front end shows in its reader's language.
     text = " ".join(p for p in parts if p)
-    if not text:
-        text = "all articles" if parsed.blank else "nothing searchable"
+    pieces = [Message.verbatim(text)] if text else [
+        Message(N_("all articles")) if parsed.blank else Message(N_("nothing searchable"))]
     if any_word:
-        text += " (no article has every word; showing articles with any of them)"
+        pieces.append(Message(N_("(no article has every word; showing articles with any of them)")))
     elif some_words:
-        text += " (few articles have every word; also showing articles with some of them, after those)"
+        pieces.append(Message(N_("(few articles have every word; also showing articles with some of them, after those)")))
     if parsed.ignored:
-        text += " (ignored: " + ", ".join(parsed.ignored) + ")"
-    return text
+        pieces.append(Message(N_("(ignored: {words})"), words=", ".join(parsed.ignored)))
+    return Message.joined(pieces)

@@ -314,3 +314,26 @@ def test_the_untranslated_text_check_finds_what_it_should(template, problem):
         assert found == []
     else:
         assert found and problem in found[0]
+
+
+def test_what_was_searched_is_described_in_the_readers_language(client):
+    # "banjir" is in the archive, "zzqx" is not: no article has both, so any word is searched for.
+    indonesian = page_text(client.get("/search?q=banjir+zzqx&lang=id"))
+    assert ("Menampilkan hasil untuk banjir OR zzqx (tidak ada artikel yang memuat semua kata; "
+            "menampilkan artikel yang memuat salah satunya)") in indonesian
+    english = page_text(client.get("/search?q=banjir+zzqx&lang=en"))
+    assert "banjir OR zzqx (no article has every word; showing articles with any of them)" in english
+
+
+def test_library_messages_pickle_and_copy_with_their_parts():
+    import copy
+    import pickle
+
+    from search.messages import Message
+    from search.query import describe, parse
+
+    described = describe(parse("banjir yang"), any_word=True)
+    assert pickle.loads(pickle.dumps(described)).parts == described.parts == copy.deepcopy(described).parts
+    refused = Message("The query has {count} search terms; use at most {limit}.", count=50, limit=40)
+    again = pickle.loads(pickle.dumps(refused))
+    assert (again, again.template, again.values) == (refused, refused.template, {"count": 50, "limit": 40})

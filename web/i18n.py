@@ -24,7 +24,7 @@ from babel.dates import format_date, format_time
 from flask import Flask, Response, request
 from flask_babel import Babel, format_decimal, get_locale
 
-from search.messages import Message
+from search.messages import VERBATIM, Message
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}  # each named in its own language
 DEFAULT_LANGUAGE = "en"
@@ -80,6 +80,10 @@ def translate_message(message: str) -> str:
     from flask_babel import gettext
 
     if isinstance(message, Message):
+        if message.parts:
+            return " ".join(translate_message(part) for part in message.parts)
+        if message.template == VERBATIM:  # the user's own words: nothing to translate
+            return str(message)
         return gettext(message.template).format(**message.values) if message.values else gettext(message.template)
     return message
 
@@ -144,6 +148,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_label)
     app.add_template_filter(number)
     app.add_template_filter(date_input)
+    app.add_template_filter(translate_message, "translated")
 
     @app.context_processor
     def language_globals():
