@@ -23,7 +23,7 @@ from search.analysis import CapitalisationCounter
 # Function words (kata tugas) left lowercase inside a title: prepositions, conjunctions and particles.
 FUNCTION_WORDS = frozenset(
     "di ke dari dan atau yang untuk pada dengan oleh dalam bagi tentang terhadap kepada daripada "
-    "karena agar serta hingga sampai demi per soal sejak tanpa atas lah kah pun vs".split())
+    "karena agar serta hingga sampai demi per soal sejak tanpa atas lah kah pun vs v".split())
 
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 
