@@ -131,13 +131,8 @@ def main(argv: list[str]) -> None:
         corpus = Path(argv[at + 1]) if at + 1 < len(argv) and not argv[at + 1].startswith("-") \
             else DEFAULT_CORPUS
         names = learned_names_from(corpus)
-        before = analysis.learned_names()
-        analysis.use_learned_names(names)
-        try:
-            _report(f"with the {len(names)} names learned from {corpus.name} (index/query time)",
-                    analysis.stem, naive, gold, categories)
-        finally:
-            analysis.use_learned_names(before)
+        _report(f"with the {len(names)} names learned from {corpus.name} (index/query time)",
+                analysis.IndonesianAnalyzer(names=names).stem, naive, gold, categories)
     shown = [("development", dev)] if "--failures" in argv else []
     if "--heldout-failures" in argv:
         shown.append(("held-out", heldout))

@@ -3,9 +3,10 @@
 
   python eval/pool.py [--data ../shared/data] [--cache /tmp/warta-eval] [--depth 10] [--out eval/out/judged]
 
-Runs eval/judged/topics.tsv against Warta and both baselines over the news corpus and writes
+Runs eval/judged/topics.tsv against Warta and the three baselines (both Whoosh BM25 ones and
+Lucene's Indonesian analyzer; --no-lucene leaves it out) over the news corpus and writes
   pool.txt    per topic: every pooled article id (sorted by id, so the judge cannot see which
-              system ranked it where) with its title, url and the first 400 characters of its text;
+              system ranked it where) with its title, url and the first 400 characters (--excerpt) of its text;
   pool.qrels  the same ids as TREC qrels lines with relevance "?", ready to be filled in.
 The output holds archive text, so it goes to eval/out/ (ignored by git), never into the project.
 Judgments already in eval/judged/qrels.txt are shown next to each id, so re-pooling after a
@@ -39,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--depth", type=int, default=10)
+    parser.add_argument("--excerpt", type=int, default=EXCERPT, help="characters of each article's text shown")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT / "judged")
+    parser.add_argument("--no-lucene", dest="lucene", action="store_false", help="leave the Lucene baseline out")
     args = parser.parse_args(argv)
     if not (args.data / "news.jsonl.gz").exists():
         print(f"data not found at {args.data}: skipping")
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from search.baselines import BASELINES, BaselineSearcher, ensure_baseline
     from search.evaluate import WartaSearcher, read_qrels, read_topics, run_topics
     from search.index import Index
+    from search.lucene_baseline import LUCENE, LuceneSearcher, ensure_lucene_baseline
 
     topics = read_topics(JUDGED / "topics.tsv")
     judged = read_qrels(JUDGED / "qrels.txt") if (JUDGED / "qrels.txt").exists() else {}
@@ -57,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     for baseline in BASELINES:
         with BaselineSearcher(ensure_baseline(index_dir, baseline, index_dir.parent)) as searcher:
             runs[baseline.name] = run_topics(searcher.search, topics)
+    if args.lucene:
+        with LuceneSearcher(ensure_lucene_baseline(index_dir, index_dir.parent)) as searcher:
+            runs[LUCENE.name] = run_topics(searcher.search, topics)
     pool = pooled_ids(runs, args.depth)
     index = Index.open(index_dir)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 article = index.get(doc_id)
                 known = judged.get(qid, {}).get(doc_id)
                 new += known is None
-                body = " ".join((article.content if article else "").split())[:EXCERPT]
+                body = " ".join((article.content if article else "").split())[:args.excerpt]
                 text.write(f"\n[{qid} {doc_id}] judged={'?' if known is None else known}\n"
                            f"  title: {article.title if article else ''}\n  url: {article.url if article else ''}\n"
                            f"  {body}\n")

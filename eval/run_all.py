@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Run every evaluation set against Warta and both baselines; print one side-by-side table per set.
+"""Run every evaluation set against Warta and the three baselines; print one side-by-side table per set.
 
   python eval/run_all.py [--data ../shared/data] [--cache /tmp/warta-eval] [--tune] [--json] [--rebuild]
+                         [--no-lucene]
 
 Builds what is missing first: the generated sets (eval/build_sets.py, into eval/out/), a Warta index
 per corpus and the baseline indexes beside it (under --cache; each is rebuilt when its input files
 or Warta's indexing code change). Before each table it prints the `warta eval` command that gives
 the same figures. --tune adds FacQA train+valid (the split to tune on; test is for reporting).
-Without the development data it prints "data not found at ...: skipping" and exits 0.
+Without the development data it prints "data not found at ...: skipping" and exits 0. The Lucene
+baseline needs a JDK and Lucene 8 (openjdk-17-jdk-headless, liblucene8-java): without them it stops
+and says so; --no-lucene leaves that column out.
 """
 from __future__ import annotations
 
@@ -66,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true", help="also run FacQA train+valid")
     parser.add_argument("--json", action="store_true", help="print all figures as one JSON document")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the Warta indexes even if up to date")
+    parser.add_argument("--no-lucene", dest="lucene", action="store_false", help="leave the Lucene baseline out")
     args = parser.parse_args(argv)
     if not (args.data / "news.jsonl.gz").exists():
         print(f"data not found at {args.data}: skipping")
         return 0
 
+    from search.errors import WartaError
     from search.evaluate import evaluate, markdown_table
 
     if not (args.out / "summary" / "qrels.txt").exists() or not (args.out / "facqa" / "qrels-test.txt").exists():
@@ -82,9 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             indexes[corpus] = corpus_index(args.data, args.cache, corpus, rebuild=args.rebuild)
         index_dir = indexes[corpus]
         started = time.perf_counter()
-        results = evaluate(topics, qrels, index_dir, compare=True, baseline_parent=index_dir.parent)
+        try:
+            results = evaluate(topics, qrels, index_dir, compare=True, baseline_parent=index_dir.parent,
+                               lucene=args.lucene)
+        except WartaError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         command = (f"warta eval {_relative(topics)} {_relative(qrels)} --index {index_dir} --compare "
-                   f"--baseline-dir {index_dir.parent}")
+                   f"--baseline-dir {index_dir.parent}{'' if args.lucene else ' --no-lucene'}")
         report.append({"set": name, "command": command, "systems": [r.as_dict() for r in results]})
         if not args.json:
             print(f"\n## {name}  ({time.perf_counter() - started:.0f}s)\n\n    {command}\n")

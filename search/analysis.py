@@ -1,14 +1,18 @@
-"""The Indonesian analyzer: tokenizer, stop words, stemming with PySastrawi, its caches and lexicon.
+"""The Indonesian analyzer: tokenizer, stemming with PySastrawi, its caches and lexicon.
 
-One analyzer serves indexing and queries, so a word always becomes the same index term.
+One analyzer object per index serves its indexing and its queries, so a word always becomes the
+same index term there; it holds the names that index's corpus taught and its own caches. Every
+word is indexed, function words included (lexicon/function_words.txt says which words queries
+treat as optional).
 
 Stemming is PySastrawi's per-word stemmer with a news-tuned dictionary (lexicon/roots.txt added,
 lexicon/not_roots.txt removed, its infix rules off), behind our own lexicon: corrections for common
 news words, protected names/places/acronyms, and names learned from the corpus (words it mostly
-writes capitalised, see CapitalisationCounter). Each distinct word is stemmed once per process.
+writes capitalised, see CapitalisationCounter). Each distinct word is stemmed once per analyzer.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -34,7 +38,7 @@ _MIN_STEM_LENGTH = 4  # "ibu", "dpr", "uang": too short to carry an affix worth 
 _MAY_HAVE_AFFIX = re.compile(r"^(?:di|ke|se|be|te|me|pe|ku|ka|er)|-|(?:i|an|is|isme|lah|kah|tah|pun|ku|mu|nya)$")
 
 # Bump when the code's rules change how words become terms (the lexicon files are hashed anyway).
-_RULES_VERSION = "4"
+_RULES_VERSION = "5"  # 5: every word indexed; hyphenated words as parts + joined form
 
 # Sastrawi's infix rules (-el-, -em-, -er-, -in-) turn names and common words into rare roots
 # (Temanggung -> tanggung, belahan -> bahan, menemani -> tani) far more often than news text
@@ -58,7 +62,7 @@ _PARTICLES = ("lah", "kah", "tah", "pun")
 _ROOT_ENDINGS = ("i", *_PARTICLES)
 
 
-_LEXICON_FILES = ("stopwords.txt", "not_stopwords.txt", "stem_corrections.txt", "protected.txt",
+_LEXICON_FILES = ("stopwords.txt", "not_stopwords.txt", "function_words.txt", "stem_corrections.txt", "protected.txt",
                   "places_geonames.txt", "roots.txt", "not_roots.txt")
 
 
@@ -90,13 +94,24 @@ def _lexicon_words(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """Return the stop list: Sastrawi's, plus lexicon/stopwords.txt, minus lexicon/not_stopwords.txt."""
+def common_words() -> frozenset[str]:
+    """Return Sastrawi's stop list, plus lexicon/stopwords.txt, minus lexicon/not_stopwords.txt.
+
+    No longer a stop list: every word is indexed. These frequent words are never learned as names,
+    and a particle on one of them comes off ("itulah" is "itu"); stemming keeps its old results.
+    """
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
     words = set(StopWordRemoverFactory().get_stop_words())
     words.update(_lexicon_words("stopwords.txt"))
     return frozenset(words - _lexicon_words("not_stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Return the true function words (lexicon/function_words.txt): indexed like every word, but
+    optional in plain word queries (see search.query.make_function_words_optional)."""
+    return _lexicon_words("function_words.txt")
 
 
 @lru_cache(maxsize=1)
@@ -116,29 +131,11 @@ def protected_words() -> frozenset[str]:
     return _lexicon_words("protected.txt") | _lexicon_words("places_geonames.txt")
 
 
-# Words this index's corpus mostly writes capitalised (names); set from the index by use_learned_names.
-_learned_names: frozenset[str] = frozenset()
-_stem_cache: dict[str, str] = {}
-# Surface form as written -> index term, or None for a stop word: term_positions' fast path.
-_term_cache: dict[str, str | None] = {}
-_UNSEEN = object()
 _CACHE_LIMIT = 300_000  # entries per cache (~60 MB at most); 7,000 news articles have 84,000 distinct words
+# The lexicon and Sastrawi's dictionary are read once per process and never change while it runs:
+# shared by every analyzer. What differs per index (learned names) and what depends on it (the
+# caches) lives on each IndonesianAnalyzer.
 _sastrawi = None
-
-
-def use_learned_names(words: Iterable[str]) -> None:
-    """Protect these words from stemming too (the corpus mostly writes them capitalised)."""
-    global _learned_names
-    words = frozenset(normalise(w) for w in words)
-    if words != _learned_names:
-        _learned_names = words
-        _stem_cache.clear()
-        _term_cache.clear()
-
-
-def learned_names() -> frozenset[str]:
-    """Return the learned names in use in this process (see use_learned_names)."""
-    return _learned_names
 
 
 def _sastrawi_stemmer():
@@ -320,92 +317,290 @@ class TermsAhead:
     """Index terms of words as written, worked out with no learned names in use (in the build's
     helper process, while the names are still being counted), and what each one owes to names.
 
-    A word's term depends on the learned names only through the words explain() looks up among
-    them on the way (the word itself, the part after "se-", the base before -nya...); explain
-    records those, and prime_term_cache re-works only the words whose look-ups hit a learned name.
+    A word's terms depend on the learned names only through the words explain() looks up among
+    them on the way (the word itself, the part after "se-", the base before -nya, the parts of a
+    hyphenated word...); explain records those, and IndonesianAnalyzer.prime_term_cache re-works
+    only the words whose look-ups hit a learned name.
     """
 
     def __init__(self):
-        self.terms: dict[str, str | None] = {}         # word as written -> index term (None: stop word)
+        self.terms: dict[str, TokenTerms] = {}            # word as written -> its terms (see token_terms)
         self.looked_up: dict[str, tuple[str, ...]] = {}  # word -> names it looked up, unless just itself
-        self._roots: dict[str, str] = {}                # this process's word -> root (not sent)
+        self._analyzer = IndonesianAnalyzer()             # no names; this process's only (not sent)
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def __getstate__(self) -> dict:
-        return {"terms": self.terms, "looked_up": self.looked_up, "_roots": {}}
+        return {"terms": self.terms, "looked_up": self.looked_up}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self.terms, self.looked_up = state["terms"], state["looked_up"]
 
     def add_text(self, text: str) -> None:
-        """Work out the term of every word of `text` not seen yet (learned names must be empty)."""
-        stops, terms, roots = stop_words(), self.terms, self._roots
+        """Work out the terms of every word of `text` not seen yet."""
+        terms, analyzer = self.terms, self._analyzer
         for surface in TOKEN_PATTERN.findall(text):
             if surface in terms:
                 continue
             word = normalise(surface)
-            if word in stops:
-                terms[surface] = None
+            looked_up: list[str] = []
+            terms[surface] = analyzer.word_terms(word, looked_up)
+            if looked_up != [word]:
+                self.looked_up[word] = tuple(looked_up)
+
+
+# The terms of one token: a str when it is one term at one position (nearly every token), else
+# (width, ((term, offset), ...)) for a hyphenated word that is not one root ("e-money": e at
+# offset 0, money at 1, and the joined form emoney at 0; width 2 positions).
+TokenTerms = "str | tuple[int, tuple[tuple[str, int], ...]]"
+
+
+class IndonesianAnalyzer(Composable):
+    """Tokenize, lowercase and stem, in one pass, every word kept, with one index's learned names.
+
+    One object per index: the Index and the build make it with the names the index's corpus
+    taught (learned_names) and pass it on, and it keeps its own stem and term caches, so two
+    indexes in one process never share names. Whoosh pickles the schema, analyzers included,
+    into the index at every commit: __getstate__ keeps only `stemming` (names and caches never
+    ride along; Index.open attaches the index's own analyzer to the schema it reads). Lives at
+    module top level under a stable name for the same reason.
+
+    Hyphenated words that are not one root ("e-money", "Jong-un", "COVID-19"; not "anak-anak"
+    nor "di-update", which stem to one root) are indexed as their parts at consecutive positions
+    plus the joined form at the first part's position, so "jong un", "jong-un", "emoney" and
+    "e-money" meet (see token_terms).
+    """
+
+    def __init__(self, stemming: bool = True, names: Iterable[str] = ()):
+        self.stemming = stemming
+        self.names: frozenset[str] = frozenset(normalise(w) for w in names)
+        self._stems: dict[str, str] = {}
+        # Surface form as written -> its terms: term_positions' fast path.
+        self._terms: dict[str, object] = {}
+
+    def __getstate__(self) -> dict:
+        return {"stemming": self.stemming}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(stemming=state.get("stemming", True))
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.stemming == self.stemming
+
+    def __repr__(self) -> str:
+        return f"IndonesianAnalyzer(stemming={self.stemming}, names={len(self.names)})"
+
+    def with_names(self, names: Iterable[str]) -> "IndonesianAnalyzer":
+        """Return a new analyzer like this one protecting `names` (its own, empty caches)."""
+        return IndonesianAnalyzer(self.stemming, names)
+
+    # -- single words -------------------------------------------------------------------------
+
+    def stem(self, word: str) -> str:
+        """Return the index root of one lowercase word, using the cache, lexicon and name guard."""
+        root = self._stems.get(word)
+        if root is None:
+            root = self.explain(word)[0]
+            if len(self._stems) >= _CACHE_LIMIT:
+                self._stems.clear()  # bounded memory; a news vocabulary fits many times over
+            self._stems[word] = root
+        return root
+
+    def explain(self, word: str, looked_up: list[str] | None = None) -> tuple[str, str]:
+        """Return (root, reason) for one lowercase word; reason says which rule decided the root.
+
+        looked_up: when given, every word looked up among the learned names on the way is appended
+        (what the root may owe to names, see TermsAhead).
+
+        Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
+        "stemmed", "unchanged" (Sastrawi found no affix), "kept (name-like ending)" (a short root
+        plus -i/-an/-is: Susan, Busan), "kept (stemmer error)", "kept (unstemmed field)".
+        """
+        if not self.stemming:
+            return word, "kept (unstemmed field)"
+        corrected = stem_corrections().get(word)
+        if corrected is not None:
+            return corrected, "correction"
+        if word in protected_words():
+            return word, "protected"
+        if looked_up is not None:
+            looked_up.append(word)
+        if word in self.names:
+            return word, "learned name"
+        return _explain_unnamed(self, word, looked_up)
+
+    def word_terms(self, word: str, looked_up: list[str] | None = None):
+        """Return the terms of one normalised token (TokenTerms: a str, or (width, (term, offset)s)).
+
+        A hyphenated word whose root keeps its hyphen is no single root: its parts and its joined
+        form are indexed instead ("e-money" -> e@0 emoney@0 money@1), so that hyphenated, spaced
+        and joined spellings meet. Reduplication ("anak-anak" -> anak) and hyphenated prefixes
+        ("di-update" -> update) stem to one root and stay one term.
+        """
+        root = self.explain(word, looked_up)[0]
+        if "-" not in root or not self.stemming:
+            return root
+        parts = [part for part in word.split("-") if part]
+        if len(parts) < 2:
+            return root
+        # The parts in order, then the joined form (query parsing reads them in this order).
+        terms = [(self.explain(part, looked_up)[0], offset) for offset, part in enumerate(parts)]
+        joined = self.explain("".join(parts), looked_up)[0]
+        if joined != terms[0][0]:
+            terms.append((joined, 0))
+        return (len(parts), tuple(terms))
+
+    def token_terms(self, surface: str):
+        """Return the terms of one token as written (cached; see word_terms)."""
+        entry = self._terms.get(surface)
+        if entry is None:
+            entry = self.word_terms(normalise(surface))
+            if len(self._terms) >= _CACHE_LIMIT:
+                self._terms.clear()  # bounded memory: numbers and typos never stop coming
+            self._terms[surface] = entry
+        return entry
+
+    def width(self, surface: str) -> int:
+        """Return how many positions one token as written takes (2 for "e-money", else mostly 1)."""
+        if "-" not in surface and "‐" not in surface:
+            return 1
+        entry = self.token_terms(surface)
+        return 1 if entry.__class__ is str else entry[0]
+
+    # -- whole texts --------------------------------------------------------------------------
+
+    def term_positions(self, text: str) -> dict[str, list[int]]:
+        """Return index term -> word positions in `text`, exactly as __call__ indexes them.
+
+        The indexer's fast path: no Token objects, and a cache from each word as written to its terms.
+        """
+        cached = self._terms.get
+        entry_of = self.token_terms
+        positions: dict[str, list[int]] = {}
+        known = positions.get
+        position = 0
+        for surface in TOKEN_PATTERN.findall(text):
+            entry = cached(surface)
+            if entry is None:
+                entry = entry_of(surface)
+            if entry.__class__ is str:
+                found = known(entry)
+                if found is None:
+                    positions[entry] = [position]
+                else:
+                    found.append(position)
+                position += 1
                 continue
-            root = roots.get(word)
-            if root is None:
-                looked_up: list[str] = []
-                root = roots[word] = explain(word, looked_up)[0]
-                if looked_up != [word]:
-                    self.looked_up[word] = tuple(looked_up)
-            terms[surface] = root
+            width, terms = entry
+            for term, offset in terms:
+                found = known(term)
+                at = position + offset
+                if found is None:
+                    positions[term] = [at]
+                elif found[-1] < at:
+                    found.append(at)
+                elif at not in found:  # a term twice in one word ("x-y-x"): positions stay sorted
+                    bisect.insort(found, at)
+            position += width
+        return positions
+
+    def analyze(self, text: str) -> list[str]:
+        """Return the index terms of `text`, in order: what indexing and queries see."""
+        return [t.text for t in self(text)]
+
+    def prime_term_cache(self, ahead: TermsAhead) -> int:
+        """Put the terms worked out ahead into this analyzer's term cache, with its names; return how
+        many were added. Processes forked afterwards share the cache instead of each building its
+        own; words whose look-ups hit a learned name are worked out again here."""
+        names, looked_up, cache = self.names, ahead.looked_up, self._terms
+        room = _CACHE_LIMIT - len(cache)
+        added = 0
+        for surface, terms in ahead.terms.items():
+            if added >= room:
+                break
+            if surface in cache:
+                continue
+            if names:
+                word = normalise(surface)
+                if not names.isdisjoint(looked_up.get(word, (word,))):
+                    terms = self.word_terms(word)
+            cache[surface] = terms
+            added += 1
+        return added
+
+    def clear(self) -> None:
+        """Forget the cached stems and terms (the names stay)."""
+        self._stems.clear()
+        self._terms.clear()
+
+    # -- Whoosh's analyzer protocol -------------------------------------------------------------
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        position = start_pos
+        if not tokenize:  # Whoosh wants the whole value as one term (range query endpoints)
+            matches = [_WholeValue(value)]
+        else:
+            matches = TOKEN_PATTERN.finditer(value)
+        for match in matches:
+            original = match.group()
+            entry = self.token_terms(original)
+            if entry.__class__ is str:
+                width, terms = 1, ((entry, 0),)
+            else:
+                width, terms = entry
+            for term, offset in terms:
+                token.stopped = False
+                token.text = term
+                if keeporiginal:
+                    token.original = original
+                token.boost = 1.0
+                if positions:
+                    token.pos = position + offset
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
+                yield token
+            position += width
 
 
-def prime_term_cache(ahead: TermsAhead) -> int:
-    """Put the terms worked out ahead into this process's term cache, with the learned names now in
-    use; return how many were added. Processes forked afterwards share the cache instead of each
-    building its own; words whose look-ups hit a learned name are stemmed again here."""
-    names, looked_up = _learned_names, ahead.looked_up
-    room = _CACHE_LIMIT - len(_term_cache)
-    added = 0
-    for surface, term in ahead.terms.items():
-        if added >= room:
-            break
-        if surface in _term_cache:
-            continue
-        if term is not None and names:
-            word = normalise(surface)
-            if not names.isdisjoint(looked_up.get(word, (word,))):
-                term = stem(word)
-        _term_cache[surface] = term
-        added += 1
-    return added
+_plain = None
+
+
+def plain_analyzer() -> IndonesianAnalyzer:
+    """Return this process's analyzer with no learned names (for tools and tests; never changed)."""
+    global _plain
+    if _plain is None:
+        _plain = IndonesianAnalyzer()
+    return _plain
 
 
 def stem(word: str) -> str:
-    """Return the index root of one lowercase word, using the cache, lexicon and name guard."""
-    root = _stem_cache.get(word)
-    if root is None:
-        root = explain(word)[0]
-        if len(_stem_cache) >= _CACHE_LIMIT:
-            _stem_cache.clear()  # bounded memory; a news vocabulary fits many times over
-        _stem_cache[word] = root
-    return root
+    """Return the root of one lowercase word with no learned names (see IndonesianAnalyzer.stem)."""
+    return plain_analyzer().stem(word)
 
 
 def explain(word: str, looked_up: list[str] | None = None) -> tuple[str, str]:
-    """Return (root, reason) for one lowercase word; reason says which rule decided the root.
+    """Return (root, reason) for one lowercase word with no learned names (IndonesianAnalyzer.explain)."""
+    return plain_analyzer().explain(word, looked_up)
 
-    looked_up: when given, every word looked up among the learned names on the way is appended
-    (what the root may owe to names, see TermsAhead).
 
-    Reasons: "correction", "protected", "learned name", "kept (digits/symbols)", "kept (short)",
-    "stemmed", "unchanged" (Sastrawi found no affix), "kept (name-like ending)" (a short root
-    plus -i/-an/-is: Susan, Busan), "kept (stemmer error)".
-    """
-    corrected = stem_corrections().get(word)
-    if corrected is not None:
-        return corrected, "correction"
-    if word in protected_words():
-        return word, "protected"
-    if looked_up is not None:
-        looked_up.append(word)
-    if word in _learned_names:
-        return word, "learned name"
+def analyze(text: str, analyzer: IndonesianAnalyzer | None = None) -> list[str]:
+    """Return the index terms of `text`, in order (with `analyzer`'s names, by default none)."""
+    return (analyzer or plain_analyzer()).analyze(text)
+
+
+def term_positions(text: str, analyzer: IndonesianAnalyzer | None = None) -> dict[str, list[int]]:
+    """Return index term -> positions in `text` (with `analyzer`'s names, by default none)."""
+    return (analyzer or plain_analyzer()).term_positions(text)
+
+
+def _explain_unnamed(analyzer: IndonesianAnalyzer, word: str, looked_up: list[str] | None) -> tuple[str, str]:
+    """Return (root, reason) for a word that is no correction, protected word or learned name."""
+    explain = analyzer.explain
     if _NEEDS_NO_STEM.search(word):
         return word, "kept (digits/symbols)"
     if len(word) < _MIN_STEM_LENGTH:
@@ -417,8 +612,8 @@ def explain(word: str, looked_up: list[str] | None = None) -> tuple[str, str]:
         # ke-tidak-X-an: "ketidakadilan" is adil, "ketidakpastian" pasti; Sastrawi has no such confix
         return explain(word[7:-2], looked_up)[0], "stemmed"
     stemmer = _sastrawi_stemmer()
-    if (word.endswith(_PARTICLES) and word[:-3] in stop_words()
-            and (word in stop_words() or not stemmer.dictionary.contains(word))):
+    if (word.endswith(_PARTICLES) and word[:-3] in common_words()
+            and (word in common_words() or not stemmer.dictionary.contains(word))):
         return word[:-3], "stemmed"  # "bukankah", "itulah": a particle on a function word
     base = _clitic_base(word)
     if base is not None and not stemmer.dictionary.contains(word):
@@ -474,80 +669,6 @@ def _roots_ending_in_clitic() -> tuple[str, ...]:
     return tuple(sorted(w for w in _sastrawi_stemmer().dictionary.words if w.endswith(_CLITIC)))
 
 
-def analyze(text: str) -> list[str]:
-    """Return the index terms of `text`, in order: what indexing and queries see."""
-    return [t.text for t in IndonesianAnalyzer()(text)]
-
-
-def term_positions(text: str) -> dict[str, list[int]]:
-    """Return index term -> word positions in `text`, exactly as IndonesianAnalyzer indexes them.
-
-    The indexer's fast path: no Token objects, and a per-process cache from each word as written
-    to its term. Stop words are left out but still count as positions, as in the analyzer.
-    """
-    stops = stop_words()
-    cached = _term_cache.get
-    positions: dict[str, list[int]] = {}
-    known = positions.get
-    for position, surface in enumerate(TOKEN_PATTERN.findall(text)):
-        term = cached(surface, _UNSEEN)
-        if term is _UNSEEN:
-            word = normalise(surface)
-            term = None if word in stops else stem(word)
-            if len(_term_cache) >= _CACHE_LIMIT:
-                _term_cache.clear()  # bounded memory: numbers and typos never stop coming
-            _term_cache[surface] = term
-        if term is not None:
-            found = known(term)
-            if found is None:
-                positions[term] = [position]
-            else:
-                found.append(position)
-    return positions
-
-
-class IndonesianAnalyzer(Composable):
-    """Tokenize, lowercase, drop stop words and stem, in one pass.
-
-    Lives at module top level under a stable name: Whoosh pickles it into the index schema. It
-    holds no state, so the stemmer and its caches never ride along in the pickle.
-    """
-
-    def __init__(self, stemming: bool = True):
-        self.stemming = stemming
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.stemming == self.stemming
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs) -> Iterator[Token]:
-        stops = stop_words()
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        if not tokenize:  # Whoosh wants the whole value as one term (range query endpoints)
-            matches = [_WholeValue(value)]
-        else:
-            matches = TOKEN_PATTERN.finditer(value)
-        for match in matches:
-            original = match.group()
-            word = normalise(original)
-            token.stopped = word in stops
-            if token.stopped and removestops:
-                position += 1
-                continue
-            token.text = stem(word) if self.stemming and not token.stopped else word
-            if keeporiginal:
-                token.original = original
-            token.boost = 1.0
-            if positions:
-                token.pos = position
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            position += 1
-            yield token
-
-
 class _WholeValue:
     """A stand-in for a regex match covering a whole value (IndonesianAnalyzer with tokenize=False)."""
 
@@ -593,7 +714,7 @@ class CapitalisationCounter:
     Words the corpus mostly writes capitalised where a capital is not forced (not at a sentence
     start, not in a title-case or all-caps line) are names: "Bekasi", "Susi", "Jokowi". The indexer
     observes every article, stores the counter as JSON in the index folder, and passes
-    learned_names() to use_learned_names() at index and query time.
+    learned_names() to the IndonesianAnalyzer of the index at build and query time.
     """
 
     # Words counted at most (about 110 bytes each): a news vocabulary keeps growing with the archive
@@ -670,7 +791,7 @@ class CapitalisationCounter:
         enough elsewhere to stay below it. Stop words and reduplicated plurals are never names,
         nor "-nya" forms of a word seen without it ("Catalunya" is a name, "Tuhannya" is not).
         """
-        stops = stop_words()
+        stops = common_words()
         names = set()
         for word, capitalised in self.capitalised.items():
             if capitalised < min_count or word in stops or _is_reduplication(word):

@@ -200,7 +200,7 @@ def stats_command(index_dir, as_json):
 @main.command("analyze")
 @click.argument("text")
 @click.option("--explain", is_flag=True,
-              help="One word a line: word, index term, and why (stop word, correction, protected, learned name, stemmed...).")
+              help="One word a line: word, index term, and why (correction, protected, learned name, stemmed, function word...).")
 @index_option
 def analyze_command(text, explain, index_dir):
     """Print the index terms Warta makes of TEXT (to see why a word does or does not match).
@@ -210,35 +210,45 @@ def analyze_command(text, explain, index_dir):
     from search import analysis
 
     if Path(index_dir).is_dir():
-        from search.indexer import use_index_names
+        from search.indexer import index_analyzer
 
-        use_index_names(index_dir)
+        analyzer = index_analyzer(index_dir)
+    else:
+        analyzer = analysis.IndonesianAnalyzer()
     if not explain:
-        click.echo(" ".join(analysis.analyze(text)))
+        click.echo(" ".join(analyzer.analyze(text)))
         return
+    functions = analysis.function_words()
     for match in analysis.TOKEN_PATTERN.finditer(text):
         word = analysis.normalise(match.group())
-        if word in analysis.stop_words():
-            click.echo(f"{match.group()}\t-\tstop word")
-        else:
-            root, reason = analysis.explain(word)
-            click.echo(f"{match.group()}\t{root}\t{reason}")
+        entry = analyzer.token_terms(match.group())
+        terms = entry if isinstance(entry, str) else " ".join(dict.fromkeys(term for term, _ in entry[1]))
+        root, reason = analyzer.explain(word)
+        if not isinstance(entry, str):
+            reason = f"hyphenated: its parts and joined form ({reason})"
+        elif word in functions:
+            reason += "; a function word: optional in plain queries"
+        click.echo(f"{match.group()}\t{terms}\t{reason}")
 
 
 @main.command("eval")
 @click.argument("queries", type=click.Path(dir_okay=False))
 @click.argument("qrels", type=click.Path(dir_okay=False))
 @index_option
-@click.option("--compare", is_flag=True, help="Also run the two baselines (plain BM25F, naive Sastrawi) and show all side by side.")
+@click.option("--compare", is_flag=True,
+              help="Also run the baselines (plain BM25F, naive Sastrawi, Lucene's Indonesian analyzer) and show all side by side.")
+@click.option("--lucene/--no-lucene", default=True, show_default=True,
+              help="With --compare, include the Lucene baseline (needs a JDK and Debian's liblucene8-java).")
 @click.option("--baseline-dir", type=click.Path(file_okay=False),
               help="Where baseline indexes are cached (default: under the temp folder).")
 @click.option("--runs", "runs_dir", type=click.Path(file_okay=False), help="Write a TREC run file per system here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_command(queries, qrels, index_dir, compare, baseline_dir, runs_dir, as_json):
+def eval_command(queries, qrels, index_dir, compare, lucene, baseline_dir, runs_dir, as_json):
     """Measure ranking quality: nDCG@10, MRR@10, R@10, R@100 of QUERIES (TSV qid<TAB>query) against QRELS (TREC)."""
     from search.evaluate import evaluate, markdown_table, results_json
 
-    results = evaluate(queries, qrels, index_dir, compare=compare, baseline_parent=baseline_dir, runs_dir=runs_dir)
+    results = evaluate(queries, qrels, index_dir, compare=compare, baseline_parent=baseline_dir, runs_dir=runs_dir,
+                       lucene=lucene)
     if as_json:
         click.echo(results_json(results, queries=str(queries), qrels=str(qrels), index=str(index_dir)))
     else:

@@ -177,12 +177,17 @@ class WartaSearcher:
 
 
 def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | Path, compare: bool = False,
-             baseline_parent: str | Path | None = None, runs_dir: str | Path | None = None) -> list[SystemFigures]:
-    """Return the figures of Warta (and, with compare, of both baselines) on one topic set.
+             baseline_parent: str | Path | None = None, runs_dir: str | Path | None = None,
+             lucene: bool = True) -> list[SystemFigures]:
+    """Return the figures of Warta (and, with compare, of the baselines) on one topic set.
 
+    With compare: both Whoosh baselines and, unless lucene is False, the Lucene baseline
+    (search/lucene_baseline.py), which needs a JDK and Lucene 8: when they are missing,
+    LuceneMissing says what to install before anything is run.
     runs_dir, when given, receives one TREC run file per system ("<system>.run").
     """
     from search.baselines import BASELINES, BaselineSearcher, ensure_baseline
+    from search.lucene_baseline import LUCENE, LuceneSearcher, compiled_classes, ensure_lucene_baseline
 
     topics = read_topics(topics_path)
     qrels = read_qrels(qrels_path)
@@ -193,12 +198,18 @@ def evaluate(topics_path: str | Path, qrels_path: str | Path, index_dir: str | P
     warta = WartaSearcher(index_dir)  # fails early, with the fix, when there is no usable index
     systems: list[tuple[str, Callable[[str], list[str]]]] = [("warta", warta.search)]
     searchers = [warta]
-    if compare:
-        for baseline in BASELINES:
-            searcher = BaselineSearcher(ensure_baseline(index_dir, baseline, baseline_parent))
-            searchers.append(searcher)
-            systems.append((baseline.name, searcher.search))
     try:
+        if compare:
+            if lucene:
+                compiled_classes()  # a missing JDK or Lucene is said before any index is built
+            for baseline in BASELINES:
+                searcher = BaselineSearcher(ensure_baseline(index_dir, baseline, baseline_parent))
+                searchers.append(searcher)
+                systems.append((baseline.name, searcher.search))
+            if lucene:
+                searcher = LuceneSearcher(ensure_lucene_baseline(index_dir, baseline_parent), depth=DEPTH)
+                searchers.append(searcher)
+                systems.append((LUCENE.name, searcher.search))
         results = []
         for name, search in systems:
             run = run_topics(search, {qid: topics[qid] for qid in qrels})
@@ -240,7 +251,7 @@ def results_json(results: Iterable[SystemFigures], **context) -> str:
 
 # Modules that only affect searching or output: a change there does not need a new index.
 _QUERY_TIME_MODULES = {"index.py", "query.py", "ranking.py", "spelling.py", "highlight.py", "cli.py", "results.py", "evaluate.py",
-                       "baselines.py", "errors.py", "__init__.py", "__main__.py"}
+                       "baselines.py", "lucene_baseline.py", "errors.py", "__init__.py", "__main__.py"}
 
 
 def indexing_code_fingerprint() -> str:

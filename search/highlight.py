@@ -1,6 +1,6 @@
 """Snippets and marked titles: which sentences to show, how matches are marked, always HTML-safe.
 
-The stored text is re-analysed with the index's own analyzer, keeping character offsets, so a
+The stored text is re-analysed with the index's own analyzer (MatchSpec.analyzer), keeping character offsets, so a
 match is any original word whose index term was searched for: a search for "tembak" marks
 "menembakkan". A quoted phrase marks only where the whole phrase occurs. All archive text is
 escaped; the only markup in the output is our own <mark>...</mark>.
@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from search.analysis import ACCENTED, TOKEN_PATTERN, normalise, stem, stop_words
+from search.analysis import ACCENTED, TOKEN_PATTERN, IndonesianAnalyzer, normalise, plain_analyzer
 
 SNIPPET_CHARS = 300  # about two sentences
+# Snippets look for matches in the article's first TEXT_WINDOW characters only: 3x the longest
+# article of the news corpus (32,767 characters), so real articles are read whole, while one huge
+# article (an index built before the record cap could hold one of 200 MB) costs a search about
+# what a normal one does.
+TEXT_WINDOW = 100_000
 ELLIPSIS = " … "
 _LOOKBACK = 600  # a sentence longer than this is cut by _trim anyway
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n\s*")
@@ -24,10 +29,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n\s*")
 
 @dataclass(frozen=True)
 class MatchSpec:
-    """What to mark in one field: single index terms, and phrases as (terms, relative positions)."""
+    """What to mark in one field: single index terms, and phrases as (terms, relative positions).
+
+    analyzer: the one that made the terms (the index's, with its learned names); the text is
+    re-analysed with it. None: an analyzer with no learned names.
+    """
 
     terms: frozenset[str] = frozenset()
     phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+    analyzer: IndonesianAnalyzer | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
@@ -70,22 +80,24 @@ def _may_stem_to_a_term(word: str, cores: tuple[str, ...]) -> bool:
 def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
     """Return (start, end, key) of every match of spec in text, in order, overlaps merged.
 
-    Tokenises exactly as IndonesianAnalyzer does (same pattern, normalisation, stop words and
-    stemmer, so the same positions), but stems only words that could match: stemming every word
-    of every hit would dominate the cost of a search.
+    Tokenises exactly as the analyzer does (same pattern, normalisation and stemmer, so the same
+    positions), but stems only words that could match: stemming every word of every hit would
+    dominate the cost of a search.
     """
     if not spec or not text:
         return []
+    analyzer = spec.analyzer or plain_analyzer()
     cores = _cores(spec)
     if len(text.lower()) == len(text) and (text.isascii() or not ACCENTED.search(text)):
-        candidates = _candidates(text, cores, positions=bool(spec.phrases))
+        candidates = _candidates(text, cores, analyzer, positions=bool(spec.phrases))
     else:  # lowercasing changes offsets ("İ"), or accents hide words from the core search ("José" for
         # "jose"): walk every token instead
-        candidates = _candidates_by_walking(text, cores)
+        candidates = _candidates_by_walking(text, cores, analyzer)
     terms = spec.terms
     found = [(start, end, term) for _, term, start, end in candidates if term in terms]
     if spec.phrases:
-        by_position = {pos: (term, start, end) for pos, term, start, end in candidates}
+        # A hyphenated word holds several terms at one place ("e-money": e and emoney at p, money at p+1).
+        at = {(pos, term): end for pos, term, _, end in candidates}
         firsts = {phrase[0] for phrase, _ in spec.phrases}
         for pos, term, start, _ in candidates:
             if term not in firsts:
@@ -93,20 +105,30 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
             for phrase, offsets in spec.phrases:
                 if phrase[0] != term:
                     continue
-                ends = [by_position.get(pos + offset) for offset in offsets]
-                if all(e is not None and e[0] == t for e, t in zip(ends, phrase)):
-                    found.append((start, ends[-1][2], " ".join(phrase)))
+                ends = [at.get((pos + offset, t)) for offset, t in zip(offsets, phrase)]
+                if all(e is not None for e in ends):
+                    found.append((start, max(ends), " ".join(phrase)))
     return _merge(found)
 
 
-def _candidates_by_walking(text: str, cores: tuple[str, ...]) -> list[tuple[int, str, int, int]]:
+def _token_candidates(analyzer: IndonesianAnalyzer, surface: str, position: int, start: int, end: int):
+    """Return (position, term, start, end) for each term of one token (several for "e-money")."""
+    entry = analyzer.token_terms(surface)
+    if entry.__class__ is str:
+        return [(position, entry, start, end)]
+    return [(position + offset, term, start, end) for term, offset in entry[1]]
+
+
+def _candidates_by_walking(text: str, cores: tuple[str, ...],
+                           analyzer: IndonesianAnalyzer) -> list[tuple[int, str, int, int]]:
     """Return (position, term, start, end) of the words that may match, visiting every token."""
-    stops = stop_words()
     found = []
-    for position, match in enumerate(TOKEN_PATTERN.finditer(text)):
-        word = normalise(match.group())
-        if word not in stops and _may_stem_to_a_term(word, cores):
-            found.append((position, stem(word), match.start(), match.end()))
+    position = 0
+    for match in TOKEN_PATTERN.finditer(text):
+        surface = match.group()
+        if _may_stem_to_a_term(normalise(surface), cores):
+            found += _token_candidates(analyzer, surface, position, match.start(), match.end())
+        position += analyzer.width(surface)
     return found
 
 
@@ -124,17 +146,17 @@ def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
 _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
 
 
-def _candidates(text: str, cores: tuple[str, ...], positions: bool = False) -> list[tuple[int, str, int, int]]:
+def _candidates(text: str, cores: tuple[str, ...], analyzer: IndonesianAnalyzer,
+                positions: bool = False) -> list[tuple[int, str, int, int]]:
     """Return (position, term, start, end) of the words holding a core, without walking every word.
 
     The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text by
     a regex scan in C. Positions (counting the tokens in between, also in C) only when asked: only
     phrases need them; otherwise every position is -1.
     """
-    stops = stop_words()
     lowered = text.lower()
     found = []
-    position, last_end = -1, 0
+    position, next_position, last_end = -1, 0, 0
     for hit in _core_pattern(cores).finditer(lowered):
         at = hit.start()
         if at < last_end:
@@ -147,12 +169,16 @@ def _candidates(text: str, cores: tuple[str, ...], positions: bool = False) -> l
             token = TOKEN_PATTERN.search(text, token.end())
         if token is None or token.start() > at or token.start() < last_end:
             continue
+        surface = token.group()
         if positions:
-            position += 1 + len(TOKEN_PATTERN.findall(text, last_end, token.start()))
+            between = TOKEN_PATTERN.findall(text, last_end, token.start())
+            position = next_position + len(between)
+            if "-" in text[last_end:token.start()] or "‐" in text[last_end:token.start()]:
+                position += sum(analyzer.width(t) - 1 for t in between)  # "e-money" takes two places
+            next_position = position + analyzer.width(surface)
         last_end = token.end()
-        word = normalise(token.group())
-        if word not in stops and _may_stem_to_a_term(word, cores):
-            found.append((position, stem(word), token.start(), token.end()))
+        if _may_stem_to_a_term(normalise(surface), cores):
+            found += _token_candidates(analyzer, surface, position, token.start(), token.end())
     return found
 
 
@@ -221,7 +247,7 @@ def _trim(text: str, start: int, end: int, budget: int, focus: int) -> tuple[int
 
 def lead(text: str, max_chars: int = SNIPPET_CHARS) -> str:
     """Return the article's opening, escaped, cut at a sentence or word boundary."""
-    text = text.strip()
+    text = text[: max_chars * 4].strip() if len(text) > max_chars * 4 else text.strip()
     if len(text) <= max_chars:
         return html.escape(text)
     spans = sentence_spans(text[:max_chars + 1])
@@ -261,8 +287,12 @@ def _sentence_at(text: str, at: int) -> tuple[int, int]:
 def snippet(text: str, spec: MatchSpec, max_chars: int = SNIPPET_CHARS) -> str:
     """Return up to ~max_chars of the best sentences of text, best first, matches marked; else the lead.
 
-    Sentences are found around the matches only, so a long article costs no more than a short one.
+    Sentences are found around the matches only, so a long article costs no more than a short one,
+    and only the first TEXT_WINDOW characters are searched, so a huge one costs no more either.
     """
+    if len(text) > TEXT_WINDOW:
+        end = text.rfind(" ", TEXT_WINDOW - 200, TEXT_WINDOW)
+        text = text[: end if end > 0 else TEXT_WINDOW]  # cut at a space: a word cut short could mis-match
     matches = find_matches(text, spec)
     if not matches:
         return lead(text, max_chars)

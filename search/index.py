@@ -1,7 +1,8 @@
 """The Index facade: open an index, search it, fetch articles; returns plain dataclasses.
 
 One Index keeps one Whoosh searcher open across searches (with the arrays search.ranking caches for
-it) and reopens it when the index on disk has changed. Every result is built while the searcher is
+it) and reopens it when the index on disk has changed. It owns the index's analyzer (with the
+names its corpus taught), which parses its queries and marks its snippets. Every result is built while the searcher is
 open and returned as frozen dataclasses, so nothing returned refers to the searcher.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from search.documents import title_from_url
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
 from search.messages import Message, N_
 from search.highlight import MatchSpec
-from search.indexer import META_FILE, use_index_names
+from search.indexer import META_FILE, NAMES_FILE, index_analyzer, load_names
 from search.query import (MAX_PREFIX_EXPANSIONS, Condition, ParsedQuery, describe, filter_conditions, parse)
 from search import ranking
 from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
@@ -62,6 +63,10 @@ class Index:
         self._lock = threading.RLock()  # Whoosh readers share file handles: one search at a time
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        # Queries are analysed as the index was: with the names its corpus taught, from the first search.
+        self._names_stamp = _stamp(path / NAMES_FILE)
+        self.analyzer = index_analyzer(path)
+        self._title_counts = load_names(path)  # cases titles made from URLs (search.titles)
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -92,19 +97,32 @@ class Index:
         """Return the snapshot of the open searcher, reopened when the index changed on disk."""
         now = time.monotonic()
         if self._snapshot is None:
-            # Queries must be analysed as the index was: with the names its corpus taught.
-            counts = use_index_names(self.path)
-            self._snapshot = Snapshot(self._ix.searcher())
-            self._snapshot.title_counts = counts  # cases derived titles (search.titles)
+            self._snapshot = self._snapshot_of(self._ix.searcher())
             self._checked = now
         elif now - self._checked >= REFRESH_SECONDS:
             self._checked = now
             if not self._snapshot.searcher.up_to_date():
                 old = self._snapshot
-                counts = use_index_names(self.path)
-                self._snapshot = Snapshot(old.searcher.refresh())
-                self._snapshot.title_counts = counts
+                self._snapshot = self._snapshot_of(old.searcher.refresh())
         return self._snapshot
+
+    def _snapshot_of(self, searcher) -> Snapshot:
+        """Return a Snapshot of a newly opened searcher, analysed with this index's names.
+
+        Whoosh unpickles a fresh schema (analyzers without names) with every reader: this index's
+        analyzer replaces them. A build that changed the learned names gets a new analyzer.
+        """
+        stamp = _stamp(self.path / NAMES_FILE)
+        if stamp != self._names_stamp:
+            self._names_stamp, self.analyzer = stamp, index_analyzer(self.path)
+            self._title_counts = load_names(self.path)  # cases titles made from URLs (search.titles)
+        for name in ("title", "content"):
+            if name in searcher.schema:
+                searcher.schema[name].analyzer = self.analyzer
+        snapshot = Snapshot(searcher)
+        snapshot.analyzer = self.analyzer
+        snapshot.title_counts = self._title_counts
+        return snapshot
 
     def warm(self) -> float:
         """Load what the first search would (field lengths, facet columns, dates); return seconds taken.
@@ -160,7 +178,7 @@ class Index:
             recency = RECENCY_HALF_LIFE_DAYS
         if recency is not None and not (isinstance(recency, (int, float)) and recency > 0):
             raise InvalidQuery(Message("recency is a half-life in days and must be a positive number."))
-        parsed = parse(text)
+        parsed = parse(text, self.analyzer)
         conditions = filter_conditions(source=source, category=category, date_from=date_from,
                                        date_to=date_to, year=year, month=month)
         with self._lock:
@@ -194,7 +212,7 @@ class Index:
                 if order_by in ("relevance", "recent") and parsed.groups:
                     ranked, scores = _rerank_head(snap, parsed, ranked, scores, full)
                 representatives = _collapse(snap, ranked, wanted)
-                title_spec, content_spec = _match_specs(parsed, expansions)
+                title_spec, content_spec = _match_specs(parsed, expansions, snap.analyzer)
                 hits = tuple(_hit(snap, doc, float(scores[doc]), title_spec, content_spec, snippets)
                              for doc in representatives[(page - 1) * per_page:wanted])
                 suggestion = None
@@ -219,10 +237,11 @@ class Index:
         Marks what a search for `query` marks in snippets: inflected forms, phrases, prefix* words.
         Raises InvalidQuery for query text search() would refuse.
         """
-        parsed = parse(query)
+        parsed = parse(query, self.analyzer)
         with self._lock:
-            expansions = _expansions(self._current(), parsed)
-        return highlight.mark(text or "", _match_specs(parsed, expansions)[1])
+            snap = self._current()
+            expansions = _expansions(snap, parsed)
+        return highlight.mark(text or "", _match_specs(parsed, expansions, snap.analyzer)[1])
 
     def get(self, article_id: str) -> ArticleRecord | None:
         """Return the full stored article with this id, or None."""
@@ -246,7 +265,8 @@ class Index:
             if docnum is None:
                 return ()
             stored = snap.stored(docnum)
-            text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")
+            # The article's opening, as snippets read it: a huge article must not cost a full analysis.
+            text = (stored.get("title") or "") + "\n" + (stored.get("content") or "")[:highlight.TEXT_WINDOW]
             key_terms = searcher.key_terms_from_text("content", text, numterms=RELATED_TERMS)
             scores = np.zeros(snap.size, dtype=np.float32)
             for term, weight in key_terms:
@@ -257,7 +277,7 @@ class Index:
             mask = (scores > 0) & snap.live & ~excluded
             docs = np.flatnonzero(mask)
             ranked = _rank(snap, docs, scores, "relevance", limit * 3 + (docs.size - snap.collapsed_total(docs)))
-            spec = MatchSpec(terms=frozenset(term for term, _ in key_terms))
+            spec = MatchSpec(terms=frozenset(term for term, _ in key_terms), analyzer=snap.analyzer)
             return tuple(_hit(snap, doc, float(scores[doc]), spec, spec) for doc in _collapse(snap, ranked, limit))
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
@@ -302,6 +322,15 @@ class Index:
 
 
 # -- helpers that run while the searcher is open ------------------------------------------------
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Return (modification time, size) of a file, or None when it is missing: has it changed?"""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _whole_number(value, name: str, minimum: int, maximum: int | None = None) -> int:
@@ -389,8 +418,8 @@ def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], li
     return expansions
 
 
-def _match_specs(parsed: ParsedQuery, expansions) -> tuple[MatchSpec, MatchSpec]:
-    """Return what to mark in titles and in bodies for this query."""
+def _match_specs(parsed: ParsedQuery, expansions, analyzer=None) -> tuple[MatchSpec, MatchSpec]:
+    """Return what to mark in titles and in bodies for this query (re-analysed with `analyzer`)."""
     specs = []
     for name in ("title", "content"):
         terms, phrases = set(), []
@@ -403,7 +432,7 @@ def _match_specs(parsed: ParsedQuery, expansions) -> tuple[MatchSpec, MatchSpec]
                 phrases.append((words.terms, words.positions))
             else:
                 terms.add(words.terms[0])
-        specs.append(MatchSpec(frozenset(terms), tuple(phrases)))
+        specs.append(MatchSpec(frozenset(terms), tuple(phrases), analyzer))
     return specs[0], specs[1]
 
 
@@ -535,10 +564,18 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
     else:
         # Some archives have no titles: head the hit with the start of the article instead.
         title_html = highlight.lead(content, 90)
+    if not snippets:
+        snippet = ""
+    elif snap.past_deadline():
+        # The time limit covers snippets too: past it, the remaining hits show their opening instead of
+        # a search through their text (the results are whole; a failed search would show nothing).
+        snippet = highlight.lead(content)
+    else:
+        snippet = highlight.snippet(content, content_spec)
     return Hit(
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
-        snippet=highlight.snippet(content, content_spec) if snippets else "", title_html=title_html,
+        snippet=snippet, title_html=title_html,
         duplicates=_copies(snap, doc), source_name=outlets.display_name(stored.get("source")),
         title_derived=bool(stored.get("title_derived")),
     )

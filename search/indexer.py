@@ -55,6 +55,7 @@ from search.segments import BuildWriter, writer_args
 from search.documents import Article, to_article
 from search.errors import IncompatibleIndex, IndexBusy, IndexNotFound, RejectedRecord
 from search.ingest import Rejection, read_inputs
+from search.ingest.records import displayable, json_line
 from search.schema import SCHEMA_VERSION, build_schema
 
 META_FILE = "warta.json"       # {"schema_version": N}: Index.open refuses other versions
@@ -160,12 +161,9 @@ def load_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
         return analysis.CapitalisationCounter()
 
 
-def use_index_names(index_dir: str | Path) -> analysis.CapitalisationCounter:
-    """Make the analyzer protect the names this index's corpus taught (call when opening an index);
-    return the index's capitalisation counts (search.titles cases derived titles with them)."""
-    counts = load_names(index_dir)
-    analysis.use_learned_names(counts.learned_names())
-    return counts
+def index_analyzer(index_dir: str | Path) -> analysis.IndonesianAnalyzer:
+    """Return a new analyzer protecting the names this index's corpus taught (its names.json)."""
+    return analysis.IndonesianAnalyzer(names=load_names(index_dir).learned_names())
 
 
 def _lock(ix, index_dir: Path, wait: float, **writer_args):
@@ -398,7 +396,7 @@ class _Rejects:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.file = open(self.path, "w", encoding="utf-8")
         record = {"origin": origin, "reason": reason, "raw": raw[:RAW_EXCERPT] if raw else raw}
-        self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.file.write(json_line(record) + "\n")
 
     def close(self) -> None:
         if self.file is not None:
@@ -437,6 +435,7 @@ def _read_and_spool(paths, classifier: _Classifier, spools: _Spools, names: anal
                         names.observe(article.content)
                 continue
         summary.rejected += 1
+        reason = displayable(reason)  # a file name's undecodable bytes must not stop the summary's printing
         summary.reasons[reason] = summary.reasons.get(reason, 0) + 1
         rejects.write(origin, reason, raw)
 
@@ -557,9 +556,8 @@ class _TextHelper:
 
 
 def _text_helper_in_process(connection) -> None:
-    analysis.use_learned_names([])  # terms without names; the parent re-works those a name may shape
     names = analysis.CapitalisationCounter()
-    terms = analysis.TermsAhead()  # for the parent's term cache
+    terms = analysis.TermsAhead()  # without names, for the parent's term cache: it re-works those a name may shape
     # Batches of texts waiting to be stemmed, newest last. Counting names must keep up with pass 1;
     # stemming ahead is only a saving: when the helper falls behind, the oldest batches are dropped
     # (their words are stemmed in pass 2), and between texts it looks whether the next batch came.
@@ -602,7 +600,8 @@ def _spooled_docs(path: Path, skip: set[int]) -> Iterable[dict]:
             seq += 1
 
 
-def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -> list:
+def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None],
+                 analyzer: analysis.IndonesianAnalyzer | None = None) -> list:
     """Index one spool into new segments of at most SEGMENT_DOCS articles each; return the segments.
 
     A segment writer keeps a few numbers per distinct term until the segment is written, and most
@@ -619,7 +618,7 @@ def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -
     try:
         for doc in _spooled_docs(spool, skip):
             if writer is None:
-                writer = BuildWriter(ix, _lk=False, **writer_args())
+                writer = BuildWriter(ix, _lk=False, analyzer=analyzer, **writer_args())
             writer.add_document(**doc)
             tick(1)
             if writer.docnum >= SEGMENT_DOCS:
@@ -638,16 +637,15 @@ def _index_spool(ix, spool: Path, skip: set[int], tick: Callable[[int], None]) -
     return segments
 
 
-def _index_spool_in_process(index_dir: str, spool: str, skip: set[int], names: list[str],
+def _index_spool_in_process(index_dir: str, spool: str, skip: set[int], analyzer: analysis.IndonesianAnalyzer,
                             done, result) -> None:
-    """Worker process: index one spool; send ("ok", [segment, ...]) or ("error", text)."""
+    """Worker process: index one spool with the build's analyzer (inherited by fork, caches and
+    all); send ("ok", [segment, ...]) or ("error", text)."""
     try:
-        analysis.use_learned_names(names)
-
         def tick(count: int) -> None:
             done.value += count
 
-        segments = _index_spool(whoosh_index.open_dir(index_dir), Path(spool), skip, tick)
+        segments = _index_spool(whoosh_index.open_dir(index_dir), Path(spool), skip, tick, analyzer)
         result.send(("ok", segments))
     except BaseException as exc:  # report, never hang the parent
         result.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -663,7 +661,8 @@ def _release_free_memory() -> None:
         pass
 
 
-def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: Callable[[int], None]) -> list:
+def _index_in_workers(index_dir: Path, spools: _Spools, analyzer: analysis.IndonesianAnalyzer,
+                      tick: Callable[[int], None]) -> list:
     """Index every spool in its own process; return the new segments, in spool order (so that the
     same input always gives the same document order, whichever process finishes first: ties in
     ranking follow it). Raises if any process fails."""
@@ -678,7 +677,7 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             receiver, sender = context.Pipe(duplex=False)
             done = context.Value("q", 0, lock=False)
             process = context.Process(target=_index_spool_in_process, daemon=True,
-                                      args=(str(index_dir), str(path), skip, names, done, sender))
+                                      args=(str(index_dir), str(path), skip, analyzer, done, sender))
             process.start()
             sender.close()
             workers.append((process, receiver, done))
@@ -711,11 +710,12 @@ def _index_in_workers(index_dir: Path, spools: _Spools, names: list[str], tick: 
             receiver.close()
 
 
-def _index_here(ix, spools: _Spools, tick: Callable[[int], None]) -> list:
+def _index_here(ix, spools: _Spools, tick: Callable[[int], None],
+                analyzer: analysis.IndonesianAnalyzer | None = None) -> list:
     """Index every spool in this process; return the new segments."""
     segments = []
     for path, skip in zip(spools.paths, spools.skip):
-        segments += _index_spool(ix, path, skip, tick)
+        segments += _index_spool(ix, path, skip, tick, analyzer)
     return segments
 
 
@@ -748,7 +748,7 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
             wanted = processes or (2 if (os.cpu_count() or 1) > 1 else 1)
             spools = _Spools(workdir, max(1, wanted))
             # Load the stemmer's dictionary once here: every forked process inherits it loaded.
-            analysis.stem("pembangunan")
+            analysis.plain_analyzer().stem("pembangunan")
             helper = _TextHelper() if wanted > 1 else None
             bands = _band_table(index_dir, searcher, rebuild, writer.generation - 1)
             classifier = _Classifier(searcher, rebuild, bands)
@@ -767,17 +767,17 @@ def build(paths: Iterable[str | Path], index_dir: str | Path, rejects_path: str 
                     helper.close()
         if not rebuild:
             names.merge(load_names(index_dir))
-        learned = sorted(names.learned_names())
-        analysis.use_learned_names(learned)
-        analysis.prime_term_cache(terms)
+        # The build's analyzer: this index's names, the terms worked out ahead in its cache.
+        analyzer = analysis.IndonesianAnalyzer(names=names.learned_names())
+        analyzer.prime_term_cache(terms)
         del terms
         to_index = sum(spools.sizes) - sum(len(s) for s in spools.skip)
         bars.start_indexing(to_index)
         parallel = len(spools.paths) > 1 and (processes is not None or to_index >= PARALLEL_MIN_DOCS)
         if parallel:
-            segments = _index_in_workers(index_dir, spools, learned, bars.indexing)
+            segments = _index_in_workers(index_dir, spools, analyzer, bars.indexing)
         else:
-            segments = _index_here(ix, spools, bars.indexing)
+            segments = _index_here(ix, spools, bars.indexing, analyzer)
         summary.processes = len(spools.paths) if parallel else 1
         bands.commit(writer.generation)  # stamped ahead of the index: a crash before its commit refills it
         _commit(writer, segments, rebuild)

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from whoosh import query as wq
 
-from search.analysis import IndonesianAnalyzer, normalise
+from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, function_words, normalise, plain_analyzer
 from search.errors import InvalidQuery
 from search.messages import Message, N_
 
@@ -41,9 +41,6 @@ PHRASE_BOOST = 1.5  # a quoted phrase is a stronger signal than its words
 TEXT_FIELDS = ("title", "content")
 FILTER_FIELDS = ("source", "category", "date")
 OPERATORS = ("OR", "AND", "NOT")
-
-_analyzer = IndonesianAnalyzer()
-
 
 # ---------------------------------------------------------------------------------------------
 # What a query means, independent of Whoosh
@@ -98,7 +95,10 @@ class ParsedQuery:
     groups: list[tuple[Words, ...]] = field(default_factory=list)  # all must match; each is an OR
     excluded: list[Words] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # words with nothing searchable (stop words, emoji)
+    ignored: list[str] = field(default_factory=list)  # words with nothing searchable (emoji), question framing
+    # Function words of a plain word query (lexicon/function_words.txt): scored where present,
+    # never required (see make_function_words_optional).
+    optional: list[Words] = field(default_factory=list)
     blank: bool = False  # the user typed nothing at all
 
     @property
@@ -164,8 +164,13 @@ def tokenize(text: str) -> list[_Token]:
 # Parsing
 
 
-def parse(text: str) -> ParsedQuery:
-    """Return the meaning of the user's query text; raise InvalidQuery when it cannot be honoured."""
+def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
+    """Return the meaning of the user's query text; raise InvalidQuery when it cannot be honoured.
+
+    analyzer: the index's own (Index.analyzer), so that its learned names shape the query's terms
+    as they shaped the index's; without one, an analyzer with no learned names.
+    """
+    analyzer = analyzer or plain_analyzer()
     if text is None:
         text = ""
     if not isinstance(text, str):
@@ -195,7 +200,7 @@ def parse(text: str) -> ParsedQuery:
             continue
         negated = token.negated or pending_not
         pending_not = False
-        item = _parse_token(token, negated, parsed)
+        item = _parse_token(token, negated, parsed, analyzer)
         if join_next:
             join_next = False
             if item is None:
@@ -204,7 +209,7 @@ def parse(text: str) -> ParsedQuery:
             if (last[0] == "words" and last[2]) or (item[0] == "words" and item[2]):
                 raise InvalidQuery(Message("OR cannot join an excluded word: to exclude both, write -banjir -longsor."))
             if last[0] == "words" and item[0] == "words":
-                last[1] = last[1] + (item[1],) if isinstance(last[1], tuple) else (last[1], item[1])
+                last[1] = _alternatives(last[1]) + _alternatives(item[1])
                 continue
             if last[0] == "cond" and item[0] == "cond" and last[1].field == item[1].field \
                     and not last[1].negated and not item[1].negated:
@@ -229,7 +234,42 @@ def parse(text: str) -> ParsedQuery:
     if parsed.excluded and not parsed.groups and not any(not c.negated for c in parsed.conditions):
         raise InvalidQuery(Message("A query cannot only exclude words: add a word or filter to search for, "
                                    "e.g. banjir -jakarta."))
+    make_function_words_optional(parsed)
     return parsed
+
+
+def _alternatives(words) -> tuple[Words, ...]:
+    return words if isinstance(words, tuple) else (words,)
+
+
+def make_function_words_optional(parsed: ParsedQuery) -> None:
+    """Move the plain function words of a query (yang, di, dari, dan...) from its required groups to
+    parsed.optional, where they count towards the score of articles holding them but never make one
+    fail; question words of a question go to parsed.ignored, as before every word was indexed.
+
+    Only a word typed alone, unquoted and without a field: in a "phrase", OR, title:dan or -dan the
+    user asked for it explicitly. A query made only of function words keeps them all required:
+    the user is searching for exactly those words (and an OR of them would match nearly all).
+    """
+    functions = function_words()
+
+    def is_function(group: tuple[Words, ...]) -> bool:
+        if len(group) != 1 or group[0].kind != "word" or group[0].field is not None or len(group[0].terms) != 1:
+            return False
+        typed = TOKEN_PATTERN.findall(group[0].text)  # the word as typed: "kepada" is no "pada" here
+        return len(typed) == 1 and normalise(typed[0]) in functions
+
+    content = [group for group in parsed.groups if not is_function(group)]
+    if not content:
+        return
+    for group in parsed.groups:
+        if not is_function(group):
+            continue
+        if normalise(group[0].text).strip("?!.,") in QUESTION_WORDS:
+            parsed.ignored.append(group[0].text)  # "Siapa ...?": the answer's article rarely says "siapa"
+        else:
+            parsed.optional.append(group[0])
+    parsed.groups = content
 
 
 # Question words (already stop words) mark a question; the nouns that only frame one
@@ -246,12 +286,13 @@ def _drop_question_nouns(parsed: ParsedQuery) -> None:
         return
     framing = [g for g in parsed.groups if len(g) == 1 and g[0].kind == "word" and g[0].field is None
                and normalise(g[0].text).strip("?!.,") in QUESTION_NOUNS]
-    if framing and len(framing) < len(parsed.groups):
+    asking = [g for g in parsed.groups if len(g) == 1 and normalise(g[0].text).strip("?!.,") in QUESTION_WORDS]
+    if framing and len(framing) + len(asking) < len(parsed.groups):  # other words remain to be searched
         parsed.groups = [g for g in parsed.groups if g not in framing]
         parsed.ignored.extend(g[0].text for g in framing)
 
 
-def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
+def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery, analyzer: IndonesianAnalyzer):
     """Return ("words", Words, negated), ("cond", Condition) or None for a token with nothing in it."""
     if token.field in FILTER_FIELDS:
         value = token.text.strip()
@@ -270,20 +311,38 @@ def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery):
     if not token.quoted and "*" in text:
         words = _prefix_words(text, token.field)
     else:
-        words = _analysed_words(text, token.field, "phrase" if token.quoted else "word")
+        words = _analysed_words(text, token.field, "phrase" if token.quoted else "word", analyzer)
     if words is None:
         parsed.ignored.append(text)
         return None
     return ("words", words, negated)
 
 
-def _analysed_words(text: str, fieldname: str | None, kind: str) -> Words | None:
-    tokens = [(t.text, t.pos) for t in _analyzer(text, positions=True)]
-    if not tokens:
+def _analysed_words(text: str, fieldname: str | None, kind: str, analyzer: IndonesianAnalyzer):
+    """Return the Words of one typed word or phrase, or for a hyphenated word that is no single
+    root the tuple (as its parts, as joined): "e-money" is the phrase "e money" OR "emoney", so
+    it finds all three spellings (the index holds the parts and the joined form, see
+    IndonesianAnalyzer.word_terms)."""
+    split: list[str] = []
+    joined: list[str] = []
+    hyphenated = False
+    for surface in TOKEN_PATTERN.findall(text):
+        entry = analyzer.token_terms(surface)
+        if entry.__class__ is str:
+            split.append(entry)
+            joined.append(entry)
+            continue
+        hyphenated = True
+        width, terms = entry
+        split += [term for term, _ in terms[:width]]
+        joined.append(terms[width][0] if len(terms) > width else terms[0][0])
+    if not split:
         return None
-    base = tokens[0][1]
-    return Words(text=text, terms=tuple(t for t, _ in tokens), positions=tuple(p - base for _, p in tokens),
-                 field=fieldname, kind=kind if len(tokens) > 1 else "word")
+    variants = [split, joined] if hyphenated else [split]
+    found = tuple(Words(text=text, terms=tuple(terms), positions=tuple(range(len(terms))), field=fieldname,
+                        kind=kind if len(terms) > 1 else "word")
+                  for terms in variants)
+    return found[0] if len(found) == 1 else found
 
 
 _PREFIX = re.compile(r"\w[\w'-]*", re.UNICODE)
@@ -569,9 +628,9 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
         text = f'"{words.text}"' if words.kind == "phrase" else words.text
         return f"{words.field}:{text}" if words.field else text
 
-    groups = [" OR ".join(show(w) for w in group) for group in parsed.groups]
+    groups = [" OR ".join(dict.fromkeys(show(w) for w in group)) for group in parsed.groups]
     parts = [(" OR " if any_word else " ").join(groups)] if groups else []
-    parts += ["-" + show(w) for w in parsed.excluded]
+    parts += dict.fromkeys("-" + show(w) for w in parsed.excluded)  # a hyphenated word's two forms: once
     parts += [c.describe() for c in list(parsed.conditions) + list(conditions)]
     # A Message joined from parts: the words as typed, and notes a front end shows in its reader's language.
     text = " ".join(p for p in parts if p)
@@ -581,6 +640,8 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
         pieces.append(Message(N_("(no article has every word; showing articles with any of them)")))
     elif some_words:
         pieces.append(Message(N_("(few articles have every word; also showing articles with some of them, after those)")))
+    if parsed.optional:
+        pieces.append(Message(N_("(optional: {words})"), words=", ".join(w.text for w in parsed.optional)))
     if parsed.ignored:
         pieces.append(Message(N_("(ignored: {words})"), words=", ".join(parsed.ignored)))
     return Message.joined(pieces)

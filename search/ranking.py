@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.errors import SearchTooSlow
-from search.analysis import normalise
+from search.analysis import normalise, plain_analyzer
 from search.query import TEXT_FIELDS, Condition, DateRange, ParsedQuery, Words
 
 # BM25F parameters (Robertson & Zaragoza 2009): tf is normalised per field, weighted, summed, then saturated.
@@ -221,6 +221,11 @@ class Snapshot:
         self._texts = LruCache(STORED_CACHE_SIZE)
         self._stored = LruCache(STORED_CACHE_SIZE)
         self.deadline: float | None = None  # perf_counter() time the running search must end by
+        self.analyzer = plain_analyzer()  # the Index sets its own (with the index's learned names)
+
+    def past_deadline(self) -> bool:
+        """Return whether the running search is past its deadline (for steps that can do less instead of failing)."""
+        return self.deadline is not None and time.perf_counter() > self.deadline
 
     def check_time(self) -> None:
         """Raise SearchTooSlow when the running search is past its deadline (called before costly steps)."""
@@ -241,11 +246,18 @@ class Snapshot:
         return fields
 
     def plain_text(self, doc: int) -> str:
-        """Return a document's title and content, normalised as query words are (kept like stored fields)."""
+        """Return a document's title and content, normalised as query words are (kept like stored fields).
+
+        At most the content's first highlight.TEXT_WINDOW characters, as snippets read: the exact-form
+        bonus and spelling read this per hit, and a huge article must cost them what a normal one does.
+        """
         text = self._texts.get(doc)
         if text is None:
+            from search.highlight import TEXT_WINDOW
+
             stored = self.stored(doc)
-            text = normalise((stored.get("title") or "") + "\n" + (stored.get("content") or ""))
+            content = stored.get("content") or ""
+            text = normalise((stored.get("title") or "") + "\n" + content[:TEXT_WINDOW])
             self._texts.put(doc, text)
         return text
 
@@ -451,6 +463,8 @@ class Snapshot:
                 group_mask |= found
                 total += scores
             matched += group_mask
+        for words in parsed.optional:  # function words: they add to the score, never to `matched`
+            total += self.words_scores(words, expansions)[1]
         excluded = np.zeros(self.size, dtype=bool)
         for words in parsed.excluded:
             excluded |= self.words_scores(words, expansions)[0]
@@ -526,6 +540,7 @@ def exact_form_scores(snap: Snapshot, docs: list[int], scores: np.ndarray, forms
         return {}
     boosted = {}
     for doc in docs:
+        snap.check_time()  # re-ranking counts against the search's time limit like every other step
         text = snap.plain_text(doc)
         found = sum(1 for form in forms if _has_word(text, form))
         boosted[doc] = float(scores[doc]) * (1 + EXACT_BONUS * found / len(forms))
@@ -554,6 +569,7 @@ def _has_word(text: str, word: str) -> bool:
 # Tuned on the summary set and FacQA train+valid (eval/README.md): MRR@10 0.831 / 0.780 without,
 # 0.885 / 0.783 with the weights below.
 PROXIMITY_DEPTH = 20  # how many of the best matches proximity re-orders
+PROXIMITY_MAX_PLACES = 5_000  # places per query word and article that proximity reads
 ORDERED_WINDOW = 3  # "in order": the next query word within this many words (stop words between count)
 UNORDERED_WINDOW = 8  # "near": two neighbouring query words within this many words, either order
 ORDERED_WEIGHT = 0.5  # an article with every neighbouring query-word pair in order scores this share more
@@ -625,7 +641,11 @@ def proximity_factors(snap: Snapshot, docs: list[int], parsed: ParsedQuery) -> d
     found = {term: snap.positions(PROXIMITY_FIELD, term, docs) for term in set().union(*groups)}
     factors = {}
     for doc in docs:
-        places = [sorted(p for term in group for p in found[term].get(doc, ())) for group in groups]
+        snap.check_time()
+        # A word's first PROXIMITY_MAX_PLACES places only: more than any real article holds, and a huge
+        # article's hundred thousand must not cost the search (positions are in ascending order).
+        places = [sorted(p for term in group for p in found[term].get(doc, ())[:PROXIMITY_MAX_PLACES])
+                  for group in groups]
         ordered, unordered, lead = proximity_features(places)
         factors[doc] = 1 + ORDERED_WEIGHT * ordered + UNORDERED_WEIGHT * unordered + LEAD_WEIGHT * lead
     return factors

@@ -12,22 +12,23 @@ from search.analysis import IndonesianAnalyzer
 # Bump when the schema or the analysis changes in a way old indexes cannot be read or queried with.
 # 2: FastPositions posting format, `published` (original ISO date), `signature` LSH bands.
 # 3: the LSH bands left the index for its band table (search.dedupe.BandTable).
-# 4: `title_derived`, stored for articles whose title Warta made (from the URL or the opening words).
-SCHEMA_VERSION = 4
+# 4: every word indexed (no stop list); hyphenated words as their parts plus the joined form.
+# 5: `title_derived`, stored for articles whose title Warta made (from the URL or the opening words).
+SCHEMA_VERSION = 5
 
 
 class FastPositions(formats.Positions):
     """Word positions per posting, made without Token objects and stored as a plain int array.
 
     Whoosh's Positions format walks the analyzer's Token generator and pickles every posting's
-    position list; for the Indonesian analyzer this asks analysis.term_positions() (one pass, cached
+    position list; for the Indonesian analyzer this asks its term_positions() (one pass, cached
     word -> term) and packs positions with array('I'), which decodes with one C call. Lives at module
     top level under a stable name: Whoosh pickles it into the index schema.
     """
 
     def word_values(self, value, analyzer, **kwargs):
         if isinstance(analyzer, IndonesianAnalyzer) and analyzer.stemming:
-            terms = analysis.term_positions(value)
+            terms = analyzer.term_positions(value)
         else:  # any other analyzer: the generic, slower way
             terms = {}
             for token in analyzer(value, positions=True, mode=kwargs.get("mode", "")):

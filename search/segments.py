@@ -269,8 +269,12 @@ def _way_of(field) -> str:
 class BuildWriter(writing.SegmentWriter):
     """A SegmentWriter that writes its segment faster (see FieldLengths, TermGroupedPool, write_postings)."""
 
-    def __init__(self, ix, limitmb: int = LIMIT_MB, **kwargs):
+    def __init__(self, ix, limitmb: int = LIMIT_MB, analyzer: analysis.IndonesianAnalyzer | None = None, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        if analyzer is not None:  # the build's own (its names, its primed caches) for the schema Whoosh read
+            for field in self.schema:
+                if isinstance(getattr(field, "analyzer", None), analysis.IndonesianAnalyzer):
+                    field.analyzer = analyzer
         # SegmentWriter accepts a poolclass argument but ignores it.
         self.pool = TermGroupedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._ways: dict[str, str] = {name: _way_of(field) for name, field in self.schema.items()}
@@ -305,7 +309,7 @@ class BuildWriter(writing.SegmentWriter):
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     way = ways[fieldname] if isinstance(value, str) else "whoosh"
                     if way == "positions":
-                        counted = pool.add_positions(fieldname, docnum, analysis.term_positions(value),
+                        counted = pool.add_positions(fieldname, docnum, field.analyzer.term_positions(value),
                                                      field.format.field_boost, fieldboost)
                         if field.scorable:
                             length = counted

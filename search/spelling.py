@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, normalise, stem
+from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, normalise, plain_analyzer
 from search.query import ParsedQuery
 
 MIN_CORRECTION_DF = 2  # a "correction" seen in a single article is more likely a typo itself
@@ -48,9 +48,9 @@ _NASAL_PREFIXES = (("mem", "p"), ("pem", "p"), ("men", "t"), ("pen", "t"), ("men
 _SUFFIX_GUESSES = ("kannya", "annya", "nya", "kan", "an", "i")
 
 
-def _root_guesses(word: str) -> list[str]:
+def _root_guesses(word: str, analyzer: IndonesianAnalyzer | None = None) -> list[str]:
     """Return the word and what it might be without its affixes (a misspelt word defeats the stemmer)."""
-    guesses = {word, stem(word)}
+    guesses = {word, (analyzer or plain_analyzer()).stem(word)}
     heads = [word] + [word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 4]
     # meN-/peN- replace the root's first letter: mem+ilih <- pilih, pen+ulis <- tulis, peng+irim <- kirim.
     heads += [first + word[len(p):] for p, first in _NASAL_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3]
@@ -116,7 +116,7 @@ def correct_word(snap, word: str) -> str | None:
     if len(word) < 3 or not word.isalpha():
         return None
     terms: dict[str, int] = {}
-    for guess in _root_guesses(word):
+    for guess in _root_guesses(word, getattr(snap, "analyzer", None)):
         snap.check_time()  # a long query of unknown words must not run past the search's time limit
         for df, term in _close_terms(snap, guess):
             terms[term] = max(terms.get(term, 0), df)

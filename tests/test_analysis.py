@@ -1,4 +1,5 @@
-"""The Indonesian analyzer: tokens, stop words, stemming guards, offsets, speed path, learned names."""
+"""The Indonesian analyzer: tokens, every word kept, hyphenated spellings, stemming guards, offsets,
+speed path, learned names on each analyzer object."""
 from __future__ import annotations
 
 import pickle
@@ -8,37 +9,44 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from search import analysis
-from search.analysis import (CapitalisationCounter, IndonesianAnalyzer, analyze, explain, stem,
-                             stop_words, term_positions, use_learned_names)
+from search.analysis import (CapitalisationCounter, IndonesianAnalyzer, analyze, common_words, explain,
+                             function_words, stem, term_positions)
 
 
-@pytest.fixture(autouse=True)
-def no_learned_names():
-    use_learned_names(())
-    yield
-    use_learned_names(())
-
-
-def test_hyphenated_words_and_reduplication_stay_one_token():
+def test_reduplication_stays_one_term():
     assert analyze("Anak-anak bermain") == ["anak", "main"]
-    assert analyze("Kim Jong-un dan COVID-19") == ["kim", "jong-un", "covid-19"]
-    assert analyze("bertahun-tahun") == ["tahun"]
+    assert analyze("bertahun-tahun rumah-rumah anak-anaknya di-update") == ["tahun", "rumah", "anak", "update"]
+    assert term_positions("anak-anak rumah-rumah warga") == {"anak": [0], "rumah": [1], "warga": [2]}
 
 
-def test_lowercases_stems_and_drops_stop_words():
+def test_hyphenated_words_are_their_parts_plus_the_joined_form():
+    """"e-money": e and money at consecutive places (spaced spellings meet), emoney at the first."""
+    assert term_positions("Kim Jong-un pakai e-money") == {
+        "kim": [0], "jong": [1], "un": [2], "jongun": [1], "pakai": [3], "e": [4], "money": [5], "emoney": [4]}
+    assert term_positions("COVID-19 naik") == {"covid": [0], "19": [1], "covid19": [0], "naik": [2]}
+    analyzer = IndonesianAnalyzer()
+    assert analyzer.width("e-money") == 2 and analyzer.width("anak-anak") == 1 and analyzer.width("warga") == 1
+
+
+def test_every_word_is_indexed_function_words_and_old_stop_words_too():
     assert analyze("Polisi MENANGKAP tersangka yang mencuri di Bekasi") == [
-        "polisi", "tangkap", "sangka", "curi", "bekasi"]
+        "polisi", "tangkap", "sangka", "yang", "curi", "di", "bekasi"]
+    assert analyze("menteri luar negeri tahun baru naik tidak benar") == [
+        "menteri", "luar", "negeri", "tahun", "baru", "naik", "tidak", "benar"]
+    assert analyze("kasus korupsi di ibu kota") == ["kasus", "korupsi", "di", "ibu", "kota"]
 
 
-@pytest.mark.parametrize("word", ["apa", "siapa", "kapan", "dimana", "di", "mana", "bagaimana",
-                                  "mengapa", "berapa", "kenapa", "yang", "dan"])
-def test_question_words_are_stop_words(word):
-    assert word in stop_words()
-    assert analyze(f"{word} banjir") == ["banjir"]
+@pytest.mark.parametrize("word", ["yang", "di", "ke", "dari", "dan", "ini", "itu", "dengan", "untuk",
+                                  "siapa", "bagaimana", "pun"])
+def test_function_words_are_listed(word):
+    assert word in function_words()
 
 
-def test_content_words_on_sastrawis_stop_list_stay_searchable():
-    assert analyze("kasus korupsi di ibu kota") == ["kasus", "korupsi", "ibu", "kota"]
+@pytest.mark.parametrize("word", ["luar", "dalam", "baru", "naik", "benar", "masuk", "keluar", "pertama",
+                                  "orang", "tidak", "bukan", "belum", "tanpa", "atas", "bawah", "lalu"])
+def test_content_words_are_not_function_words(word):
+    assert word not in function_words()
+    assert word in common_words()  # they were on Sastrawi's stop list, and so were never indexed
 
 
 _BACKTRACKING_TOKENS = re.compile(r"\w+(?:[-‐'’]\w+)*")
@@ -69,22 +77,30 @@ def test_explain_says_why():
     assert explain("kinerjanya") == ("kinerja", "stemmed")
 
 
-def test_removestops_false_yields_stopped_tokens_with_positions():
-    tokens = [(t.text, t.stopped, t.pos) for t in
-              IndonesianAnalyzer()("Banjir di Bekasi", positions=True, removestops=False)]
-    assert tokens == [("banjir", False, 0), ("di", True, 1), ("bekasi", False, 2)]
+def test_every_token_is_yielded_with_its_position():
+    for removestops in (True, False):
+        tokens = [(t.text, t.stopped, t.pos) for t in
+                  IndonesianAnalyzer()("Banjir di Bekasi", positions=True, removestops=removestops)]
+        assert tokens == [("banjir", False, 0), ("di", False, 1), ("bekasi", False, 2)]
 
 
-def test_positions_count_stop_words():
-    tokens = [(t.text, t.pos) for t in IndonesianAnalyzer()("banjir yang besar di Bekasi", positions=True)]
-    assert tokens == [("banjir", 0), ("besar", 2), ("bekasi", 4)]
+def test_analyzer_pickles_without_names_or_caches():
+    analyzer = IndonesianAnalyzer(names={"Dipati", "Sutarjo"})
+    analyzer.term_positions("Dipati menulis berita " * 50)  # fill the caches
+    data = pickle.dumps(analyzer)
+    assert len(data) < 200 and b"dipati" not in data
+    restored = pickle.loads(data)
+    assert restored == IndonesianAnalyzer() and restored.names == frozenset()
+    assert restored.stem("dipati") == "pati"  # a fresh analyzer, no names until the Index attaches its own
 
 
-def test_analyzer_pickles_without_stemmer_state():
-    stem("menulis")  # fill the caches
-    data = pickle.dumps(IndonesianAnalyzer())
-    assert len(data) < 200
-    assert pickle.loads(data) == IndonesianAnalyzer()
+def test_two_analyzers_keep_their_own_names_and_caches():
+    plain, named = IndonesianAnalyzer(), IndonesianAnalyzer(names={"Dipati"})
+    for _ in range(2):  # the second round answers from each one's caches
+        assert plain.term_positions("Dipati datang") == {"pati": [0], "datang": [1]}
+        assert named.term_positions("Dipati datang") == {"dipati": [0], "datang": [1]}
+        assert plain.stem("dipati") == "pati" and named.stem("dipati") == "dipati"
+    assert named.with_names(()).stem("dipati") == "pati" and named.stem("dipati") == "dipati"
 
 
 def _surfaces(text: str):
@@ -129,16 +145,15 @@ def test_term_positions_agree_with_the_analyzer(text):
 
 
 def test_term_positions_example():
-    assert term_positions("Banjir di Bekasi, banjir lagi") == {"banjir": [0, 3], "bekasi": [2]}
+    assert term_positions("Banjir di Bekasi, banjir lagi") == {"banjir": [0, 3], "di": [1], "bekasi": [2], "lagi": [4]}
 
 
 def test_learned_names_protect_words_at_stem_time():
     assert stem("dipati") == "pati"
-    use_learned_names({"Dipati"})
-    assert stem("dipati") == "dipati"
-    assert analyze("Dipati datang") == ["dipati"]
-    assert term_positions("Dipati datang") == {"dipati": [0]}
-    use_learned_names(())
+    named = IndonesianAnalyzer(names={"Dipati"})
+    assert named.stem("dipati") == "dipati"
+    assert named.analyze("Dipati datang") == ["dipati", "datang"]
+    assert named.term_positions("Dipati datang") == {"dipati": [0], "datang": [1]}
     assert stem("dipati") == "pati"
 
 
@@ -195,10 +210,11 @@ def test_cli_analyze_explains_each_word(runner, tmp_path):
                                   "Perbankan di Bekasi menulis"])
     assert result.exit_code == 0, result.output
     lines = [line.split("\t") for line in result.output.splitlines()]
-    assert lines == [["Perbankan", "bank", "correction"], ["di", "-", "stop word"],
+    assert lines == [["Perbankan", "bank", "correction"],
+                     ["di", "di", "kept (short); a function word: optional in plain queries"],
                      ["Bekasi", "bekasi", "protected"], ["menulis", "tulis", "stemmed"]]
-    plain = runner.invoke(main, ["analyze", "--index", str(tmp_path / "none"), "Perbankan di Bekasi"])
-    assert plain.output.split() == ["bank", "bekasi"]
+    plain = runner.invoke(main, ["analyze", "--index", str(tmp_path / "none"), "Perbankan di Bekasi e-money"])
+    assert plain.output.split() == ["bank", "di", "bekasi", "e", "money", "emoney"]
 
 
 def test_analysis_fingerprint_is_stable_and_short():
@@ -267,9 +283,10 @@ def test_reduplicated_plurals_are_never_learned_as_names():
 
 def test_caches_stay_bounded(monkeypatch):
     monkeypatch.setattr(analysis, "_CACHE_LIMIT", 50)
-    term_positions(" ".join(f"kata{i} menulis{i}" for i in range(500)))
-    assert len(analysis._term_cache) <= 50 and len(analysis._stem_cache) <= 50
-    assert term_positions("menulis berita") == {"tulis": [0], "berita": [1]}
+    analyzer = IndonesianAnalyzer()
+    analyzer.term_positions(" ".join(f"kata{i} menulis{i}" for i in range(500)))
+    assert len(analyzer._terms) <= 50 and len(analyzer._stems) <= 50
+    assert analyzer.term_positions("menulis berita") == {"tulis": [0], "berita": [1]}
 
 
 @pytest.mark.parametrize("word, root", [
@@ -313,16 +330,17 @@ def test_primed_roots_never_override_learned_names_in_any_form():
     from search import analysis
 
     words = ["kenangan", "kenangannya", "kenangan-nya", "se-kenangan", "di-kenangan"]
-    try:
-        analysis.use_learned_names([])
-        ahead = analysis.TermsAhead()
-        ahead.add_text(" ".join(words))
-        assert set(ahead.terms.values()) == {"kenang"}
-        analysis.use_learned_names(["kenangan"])
-        analysis.prime_term_cache(ahead)
-        assert analysis.term_positions(" ".join(words)) == {"kenangan": [0, 1, 2, 3, 4]}
-    finally:
-        analysis.use_learned_names([])
+    ahead = analysis.TermsAhead()
+    ahead.add_text(" ".join(words))
+    assert set(ahead.terms.values()) == {"kenang"}
+    named = IndonesianAnalyzer(names=["kenangan"])
+    named.prime_term_cache(ahead)
+    assert named.term_positions(" ".join(words)) == {"kenangan": [0, 1, 2, 3, 4]}
+    ahead.add_text("Jong-kenangan")  # a hyphenated word's parts and joined form are re-worked too
+    named = IndonesianAnalyzer(names=["kenangan"])
+    named.prime_term_cache(ahead)
+    assert named.term_positions("Jong-kenangan") == IndonesianAnalyzer(names=["kenangan"]).term_positions("Jong-kenangan")
+    assert "kenangan" in named.term_positions("Jong-kenangan")
 
 
 def test_terms_ahead_are_each_words_own_term_in_first_seen_order():
@@ -339,8 +357,7 @@ def test_terms_ahead_are_each_words_own_term_in_first_seen_order():
     for surface in analysis.TOKEN_PATTERN.findall(" ".join(texts)):  # one word at a time
         word = analysis.normalise(surface)
         if surface not in expected:
-            expected[surface] = None if word in stop_words() else explain(word)[0]
-        if expected[surface] is not None:
+            expected[surface] = explain(word)[0]
             words = []
             explain(word, words)
             if words != [word]:

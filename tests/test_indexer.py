@@ -42,12 +42,6 @@ def stored(index_dir: Path) -> dict[str, dict]:
         return {doc["id"]: doc for doc in searcher.all_stored_fields()}
 
 
-@pytest.fixture(autouse=True)
-def no_learned_names_leak():
-    yield
-    analysis.use_learned_names([])
-
-
 def test_every_record_is_accounted_for_and_rejects_say_where_and_why(tmp_path, articles_file):
     from tests.conftest import FIXTURE_ARTICLES
 
@@ -386,10 +380,9 @@ def test_names_the_corpus_capitalises_are_learned_and_stored(tmp_path):
             for i in range(5)]
     build([write_jsonl(tmp_path / "names.jsonl", rows)], tmp_path / "index")
     assert (tmp_path / "index" / indexer.NAMES_FILE).exists()
-    analysis.use_learned_names([])
-    indexer.use_index_names(tmp_path / "index")
-    assert "sutarjo" in analysis.learned_names()
-    assert "warga" not in analysis.learned_names()
+    analyzer = indexer.index_analyzer(tmp_path / "index")
+    assert "sutarjo" in analyzer.names and "warga" not in analyzer.names
+    assert analysis.plain_analyzer().names == frozenset()  # nothing changed for anyone else
 
 
 def test_cli_index_prints_summary_as_json_and_text(tmp_path, articles_file, runner):
@@ -408,13 +401,12 @@ def test_cli_index_prints_summary_as_json_and_text(tmp_path, articles_file, runn
 
 def test_terms_worked_out_ahead_never_override_learned_names():
     text = "Kenangan kenangannya se-Kenangan bermain dan"
-    analysis.use_learned_names([])
     ahead = analysis.TermsAhead()
     ahead.add_text(text)
-    assert ahead.terms["Kenangan"] == "kenang" and ahead.terms["dan"] is None
-    analysis.use_learned_names(["kenangan"])
-    analysis.prime_term_cache(ahead)
-    assert analysis.term_positions(text) == {"kenangan": [0, 1, 2], "main": [3]}
+    assert ahead.terms["Kenangan"] == "kenang" and ahead.terms["dan"] == "dan"
+    named = analysis.IndonesianAnalyzer(names=["kenangan"])
+    named.prime_term_cache(ahead)
+    assert named.term_positions(text) == {"kenangan": [0, 1, 2], "main": [3], "dan": [4]}
 
 
 def test_the_text_helper_counts_names_and_returns_the_analyzers_terms():
@@ -424,7 +416,7 @@ def test_the_text_helper_counts_names_and_returns_the_analyzers_terms():
         names, terms = helper.results()
     finally:
         helper.close()
-    assert terms.terms["bermain"] == analysis.stem("bermain") and terms.terms["di"] is None  # stop words have no term
+    assert terms.terms["bermain"] == analysis.stem("bermain") and terms.terms["di"] == "di"  # every word has a term
     assert names.capitalised["sutarjo"] == 1 and names.lowercase["pemain"] == 2  # title and body
     assert {"Para", "Sutarjo", "bermain"} <= set(terms.terms)
 
@@ -432,19 +424,18 @@ def test_the_text_helper_counts_names_and_returns_the_analyzers_terms():
 def test_terms_primed_from_the_helper_are_the_terms_the_analyzer_makes():
     text = ("Para pemain bermain di lapangan pembangunan bersama Sutarjo; Sutarjonya MENANG, kinerjanya baik, "
             "se-Sutarjo di-update ketidakpastian.")
-    analysis.use_learned_names(["sutarjo"])
-    expected = analysis.term_positions(text)
-    analysis.use_learned_names([])  # clears the caches
+    expected = analysis.IndonesianAnalyzer(names=["sutarjo"]).term_positions(text)
     helper = indexer._TextHelper()
     try:
-        helper.add("", text)
+        helper.add("", text + " e-Sutarjo")
         _, terms = helper.results()
     finally:
         helper.close()
-    analysis.use_learned_names(["sutarjo"])
-    assert analysis.prime_term_cache(terms) == len(terms)
-    assert set(terms.terms) <= set(analysis._term_cache)
-    assert analysis.term_positions(text) == expected
+    named = analysis.IndonesianAnalyzer(names=["sutarjo"])
+    assert named.prime_term_cache(terms) == len(terms)
+    assert set(terms.terms) <= set(named._terms)
+    assert named.term_positions(text) == expected
+    assert named.term_positions("e-Sutarjo") == analysis.IndonesianAnalyzer(names=["sutarjo"]).term_positions("e-Sutarjo")
 
 
 def test_a_dead_text_helper_fails_the_build_and_leaves_the_index_intact(tmp_path, built_index, monkeypatch):

@@ -25,12 +25,12 @@ def test_or_joins_neighbours_into_one_group():
     assert describe(parsed) == "banjir OR longsor bekasi"
 
 
-def test_quoted_phrase_keeps_order_and_stop_word_gaps():
+def test_quoted_phrase_keeps_order_and_every_word():
     parsed = parse('"presiden dan wakil presiden"')
     (words,) = parsed.words
     assert words.kind == "phrase"
-    assert words.terms == ("presiden", "wakil", "presiden")
-    assert words.positions == (0, 2, 3)  # "dan" is a stop word: its place stays empty
+    assert words.terms == ("presiden", "dan", "wakil", "presiden")
+    assert words.positions == (0, 1, 2, 3)  # "dan" is indexed too: the phrase is matched exactly
 
 
 def test_unclosed_quote_runs_to_the_end():
@@ -111,11 +111,50 @@ def test_hostile_text_parses_or_raises_invalid_query(text):
     build_query(parsed, no_expansion)
 
 
-def test_only_stop_words_are_reported_as_ignored():
+def test_a_query_of_function_words_only_requires_them_all():
     parsed = parse("yang dan")
-    assert not parsed.groups
-    assert parsed.ignored == ["yang", "dan"]
-    assert "nothing searchable" in describe(parsed)
+    assert [w.terms for w in parsed.words] == [("yang",), ("dan",)]
+    assert not parsed.optional and not parsed.ignored
+    assert describe(parsed) == "yang dan"
+
+
+def test_function_words_among_content_words_are_optional_and_said_so():
+    parsed = parse("banjir di jakarta dan bekasi")
+    assert [w.terms for w in parsed.words] == [("banjir",), ("jakarta",), ("bekasi",)]
+    assert [w.terms for w in parsed.optional] == [("di",), ("dan",)]
+    assert describe(parsed) == "banjir jakarta bekasi (optional: di, dan)"
+
+
+@pytest.mark.parametrize("query", ['"menteri luar negeri"', '"tahun baru"', '"tidak benar"', "naik", "masuk keluar"])
+def test_content_words_of_the_old_stop_list_are_always_searched(query):
+    parsed = parse(query)
+    assert not parsed.optional and not parsed.ignored
+    assert [t for w in parsed.words for t in w.terms] == [w for w in query.strip('"').split()]
+
+
+def test_function_words_typed_explicitly_are_required():
+    for query, terms in [('"banjir di jakarta"', [("banjir", "di", "jakarta")]), ("title:dan banjir", [("dan",), ("banjir",)]),
+                         ("di OR ke banjir", [("di",), ("ke",), ("banjir",)])]:
+        parsed = parse(query)
+        assert [w.terms for w in parsed.words] == terms and not parsed.optional, query
+    parsed = parse("banjir -di")
+    assert [w.terms for w in parsed.excluded] == [("di",)]
+
+
+def test_question_words_of_a_question_are_ignored_other_function_words_optional():
+    parsed = parse("Siapa nama presiden pertama di Indonesia?")
+    assert [w.terms for w in parsed.words] == [("presiden",), ("pertama",), ("indonesia",)]
+    assert [w.text for w in parsed.optional] == ["di"] and parsed.ignored == ["nama", "Siapa"]
+
+
+def test_a_hyphenated_word_is_its_parts_as_a_phrase_or_its_joined_form():
+    parsed = parse("e-money")
+    assert [(w.terms, w.positions) for w in parsed.groups[0]] == [(("e", "money"), (0, 1)), (("emoney",), (0,))]
+    assert describe(parsed) == "e-money"
+    quoted = parse('"bank e-money"')
+    assert [w.terms for w in quoted.groups[0]] == [("bank", "e", "money"), ("bank", "emoney")]
+    assert [w.terms for w in parse("anak-anak").words] == [("anak",)]  # reduplication: one root
+    assert describe(parse("banjir -e-money")) == "banjir -e-money"
 
 
 def test_stray_operators_become_words():

@@ -192,7 +192,7 @@ def test_the_article_pages_link_back_keeps_filters_sort_and_page(client):
 
 
 def test_dates_show_the_time_in_wib(client):
-    html = client.get("/search?q=banjir&lang=id").get_data(as_text=True)
+    html = client.get("/search?q=banjir&sort=oldest&lang=id").get_data(as_text=True)
     assert ">21 Oktober 2017, 20.43 WIB</time>" in html
     article = client.get("/articles/cnbc-banjir?lang=id").get_data(as_text=True)
     assert "22 Oktober 2017, 06.15 WIB" in article

@@ -330,15 +330,50 @@ def _strip_credit_tail(line: str) -> str:
 def _strip_inline_links(line: str) -> str:
     """Return the line without "Baca juga: <headline>" links glued into running text."""
     # From the last link backwards, so that each headline ends at most where the next link began.
+    # The line is kept as a prefix of the original (up to `cut`) and the words after it, stored last
+    # word first so that taking the headline's words off the front costs what they are: rebuilding
+    # and splitting the whole line per link made a paragraph of thousands of links quadratic.
+    cut = len(line)
+    tail: list[str] | None = None  # the words after the prefix, last first; None: nothing after it
     for match in reversed(list(_BACA_JUGA.finditer(line))):
-        before, after = line[: match.start()].rstrip(), line[match.end():]
-        words = after.split(" ")
-        end = _headline_end(words)
+        start = match.end()
+        whole = True
+        if start <= cut:
+            # Only the first words decide the headline: a link kept in place must not cost the rest of the line.
+            segment, whole = _words_between(line, start, cut, _TITLE_WORDS_MAX + 1)
+        else:  # the next link's place, the space before it already stripped
+            segment = [] if tail is not None else [""]
+        ahead = segment[:]
+        if tail is not None and len(ahead) <= _TITLE_WORDS_MAX:
+            ahead += tail[-1: -(_TITLE_WORDS_MAX + 2 - len(ahead)): -1]
+        end = _headline_end(ahead)  # it reads no further than the first _TITLE_WORDS_MAX + 1 words
         if end is None:
             continue
-        rest = " ".join(words[end:])
-        line = (before + " " + rest).strip() if before else rest
-    return line
+        if tail is None:
+            tail = []
+        tail.extend(reversed(segment if whole else line[start:cut].split(" ")))
+        del tail[len(tail) - end:]
+        before = match.start()
+        while before > 0 and line[before - 1].isspace():
+            before -= 1
+        cut = before
+        if not any(tail):
+            tail = None
+    if tail is None:
+        return line[:cut]
+    rest = " ".join(reversed(tail))
+    return (line[:cut] + " " + rest).strip() if cut else rest
+
+
+_FIRST_WORDS = re.compile(r"[^ ]*+(?: [^ ]*+){0,%d}" % _TITLE_WORDS_MAX)  # the first _TITLE_WORDS_MAX + 1 words
+
+
+def _words_between(line: str, start: int, stop: int, count: int) -> tuple[list[str], bool]:
+    """Return the first `count` (_TITLE_WORDS_MAX + 1) words of line[start:stop] split at single spaces,
+    and whether they are all of them."""
+    assert count == _TITLE_WORDS_MAX + 1
+    match = _FIRST_WORDS.match(line, start, stop)
+    return match.group().split(" "), match.end() == stop
 
 
 def _headline_end(words: list[str]) -> int | None:

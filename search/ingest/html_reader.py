@@ -8,8 +8,9 @@ from typing import Iterator
 from search.documents import source_from_site_name, source_from_url
 from search.ingest.clean import is_furniture
 from search.ingest.dates import parse_date
-from search.ingest.encoding import open_binary
-from search.ingest.records import RawRecord, Rejection
+from search.ingest.encoding import cut_short, cut_short_reason, open_binary
+from search.ingest.limits import over_cap, read_capped
+from search.ingest.records import RawRecord, Rejection, preview
 
 # Page parts that are never the article: related/popular lists, share bars, comments, breadcrumbs.
 # Matched on whole class/id tokens: layout classes such as "col-lg-8 sosmed" may wrap the article itself.
@@ -30,8 +31,12 @@ _DATE_META = (
     "publish-date", "dc.date.issued", "dc.date", "date", "content_publishedtime", "dtk:publishdate",
     "article:modified_time", "datemodified", "datecreated",
 )
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# A tag ends at the next "<" as well as at ">": an unclosed "<meta" then stops there instead of scanning
+# on to the end of the head for every one of them (quadratic on crafted pages). An attribute name
+# starts only where no name character precedes it, and every run is possessive, so a run of name
+# characters is tried once, not once per position in it.
+_META_TAG = re.compile(r"<meta\b[^<>]*+>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""(?<![\w:.-])([\w:.-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
 _SECTION_META = ("article:section", "og:section", "section", "kanal", "category", "dtk:kanal")
 _WIDGET_TEXT = re.compile(r"\d+\s*shares?\b|facebook\s+twitter|copy link|load more|lihat semua|berlangganan|subscribe",
                           re.IGNORECASE)
@@ -42,7 +47,14 @@ _TITLE_LOOKAHEAD_LINES = 15
 def read_html_file(path: Path) -> Iterator[RawRecord | Rejection]:
     """Yield the article of a saved HTML page, or a rejection when the page has no article text."""
     with open_binary(path) as handle:
-        html = handle.read()
+        html, size = read_capped(handle)
+        cut = cut_short(handle)
+    if size is not None:
+        yield Rejection(str(path), over_cap("page", size))
+        return
+    if cut is not None:
+        yield Rejection(str(path), cut_short_reason(cut) + " (the page is incomplete)", preview(html))
+        return
     fields = extract_article(html)
     if fields is None:
         yield Rejection(str(path), "no article text found in the page (a list, index or empty page?)")

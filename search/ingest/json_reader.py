@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 from pathlib import Path
 from typing import Iterator
 
-from search.ingest.encoding import bom_encoding, describe_read_error as _describe, file_bom_encoding, open_binary
+from search.ingest.encoding import (bom_encoding, cut_short, cut_short_reason, describe_read_error as _describe,
+                                    file_bom_encoding, open_binary)
+from search.ingest.limits import MAX_RECORD_BYTES, MAX_RECORD_LABEL, bounded_lines, over_cap, read_capped
 from search.ingest.records import RawRecord, Rejection, preview
 
 Item = RawRecord | Rejection
 _CHUNK_CHARS = 1 << 20
 _WHITESPACE = " \t\r\n"
-_MAX_ITEM_CHARS = 64 << 20  # one array item at most: far beyond any article, and a bound on memory
-_CUT_MARGIN = 16  # a decode error this close to the end of the text read may be an item cut there
+_MAX_ITEM_CHARS = MAX_RECORD_BYTES  # one array item at most (characters, about bytes): the record cap
+_TOO_DEEP = ("JSON nested too deeply to read (arrays or objects inside each other past Python's recursion "
+             "limit); fix or remove it")
+_CUT_MARGIN = 16
+_MAX_BAD_LINES_IN_A_ROW = 1000  # binary data under a .jsonl name: one rejection per "line" would never end  # a decode error this close to the end of the text read may be an item cut there
 
 
 def _broken(exc: json.JSONDecodeError, text: str) -> bool:
@@ -28,21 +34,50 @@ def _broken(exc: json.JSONDecodeError, text: str) -> bool:
 
 
 def read_jsonl(path: Path) -> Iterator[Item]:
-    """Yield each line of a JSON-lines file (optionally gzip-compressed) as a record or a rejection."""
+    """Yield each line of a JSON-lines file (optionally gzip-compressed) as a record or a rejection.
+
+    Lines are read with a bounded reader: one over the record cap is rejected with its size, never
+    held whole; blank lines (however many) cost next to nothing; a compressed file cut short keeps
+    every line before the cut and rejects the rest with the byte it ends at.
+    """
     number = 0
     try:
         encoding = file_bom_encoding(path)
         with open_binary(path) as handle:
-            # UTF-16/32 lines are split after decoding (their newline is more than one byte), then
-            # handed on as UTF-8 like every other line.
-            lines = (line.encode("utf-8") for line in io.TextIOWrapper(handle, encoding, errors="replace")) \
-                if encoding else handle
-            for number, raw in enumerate(lines, start=1):
-                if raw.strip():
-                    yield _json_line(f"{path}:{number}", raw)
+            # UTF-16/32 text is split into lines after decoding (its newline is more than one byte),
+            # then handed on as UTF-8 like every other line.
+            stream = _Utf8Stream(io.TextIOWrapper(handle, encoding, errors="replace")) if encoding else handle
+            last = number + 1
+            bad_in_a_row = 0
+            for number, raw, size, ended in bounded_lines(stream):
+                last = number + 1
+                if not ended and cut_short(handle) is not None:
+                    last = number  # the line the cut went through: part of what is missing
+                    break
+                item = Rejection(f"{path}:{number}", over_cap("line", size)) if raw is None \
+                    else _json_line(f"{path}:{number}", raw)
+                yield item
+                bad_in_a_row = bad_in_a_row + 1 if isinstance(item, Rejection) else 0
+                if bad_in_a_row >= _MAX_BAD_LINES_IN_A_ROW:
+                    yield Rejection(f"{path}:{number + 1}", f"stopped reading after {bad_in_a_row:,} unreadable lines in "
+                                    "a row: the rest of the file was not read. Is it really JSON lines?")
+                    return
+            cut = cut_short(handle)
+        if cut is not None:
+            yield Rejection(f"{path}:{last}", cut_short_reason(cut))
     except (OSError, EOFError, zlib.error) as exc:
         yield Rejection(f"{path}:{number + 1}", f"file cannot be read past this line ({_describe(exc)}); "
                         "records before it were read. Re-download or re-compress the file")
+
+
+class _Utf8Stream:
+    """A binary view, in UTF-8, of a text stream in another encoding (for the bounded line reader)."""
+
+    def __init__(self, text: io.TextIOBase):
+        self._text = text
+
+    def read(self, size: int) -> bytes:
+        return self._text.read(size // 4 or 1).encode("utf-8", "surrogatepass")
 
 
 def _json_line(origin: str, raw: bytes) -> Item:
@@ -52,9 +87,31 @@ def _json_line(origin: str, raw: bytes) -> Item:
         return Rejection(origin, f"line is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save the file as UTF-8", preview(raw))
     except json.JSONDecodeError as exc:
         return Rejection(origin, f"malformed JSON: {exc.msg} at column {exc.colno}; fix or remove this line", preview(raw))
+    except RecursionError:
+        return Rejection(origin, _TOO_DEEP, preview(raw))
     if not isinstance(data, dict):
         return Rejection(origin, f"expected a JSON object per line, got {_json_kind(data)}", preview(raw))
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        data = _without_surrogates(data)
     return RawRecord(origin, data)
+
+
+# JSON may escape half of a UTF-16 pair alone ("\ud800"); Python decodes it to a lone surrogate, which
+# no UTF-8 text (the index, the rejects file) can hold. Such characters become U+FFFD.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_TEXT = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """Return a decoded JSON value with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def read_json(path: Path) -> Iterator[Item]:
@@ -110,18 +167,26 @@ def read_json_array(path: Path) -> Iterator[Item]:
                     while True:
                         try:
                             item, end = decoder.raw_decode(buffer, pos)
+                        except RecursionError:
+                            yield Rejection(origin, f"array item {number}: {_TOO_DEEP}; the items before it were read")
+                            return
                         except json.JSONDecodeError as exc:
                             too_long = len(buffer) - pos > _MAX_ITEM_CHARS
                             if not eof and not too_long and not _broken(exc, buffer) and fill():
                                 continue  # the item runs past the chunk read so far
-                            problem = (f"array item {number} is longer than {_MAX_ITEM_CHARS:,} characters or never "
-                                       "ends" if too_long else f"malformed JSON in array item {number}: {exc.msg}")
+                            cut = cut_short(binary) if eof else None
+                            problem = (f"array item {number} is longer than {_MAX_ITEM_CHARS:,} characters (the "
+                                       f"{MAX_RECORD_LABEL} limit for one record) or never ends" if too_long
+                                       else f"array item {number}: {cut_short_reason(cut)}" if cut
+                                       else f"malformed JSON in array item {number}: {exc.msg}")
                             yield Rejection(origin, f"{problem}; the items before it were read, fix the file to read "
                                             "the rest", preview(buffer[pos: pos + 200]))
                             return
                         if end == len(buffer) and not eof and fill():
                             continue  # a number or word cut by the chunk boundary: decode it whole
                         break
+                    if _SURROGATE_ESCAPE_TEXT.search(buffer, pos, end):
+                        item = _without_surrogates(item)
                     pos = end
                     if isinstance(item, dict):
                         yield RawRecord(origin, item)
@@ -163,12 +228,25 @@ def _read_json_document(path: Path) -> Iterator[Item]:
     """Yield the records of a .json file read whole: one object, or a wrapper around an array of them."""
     try:
         with open_binary(path) as handle:
-            raw = handle.read()
+            raw, size = read_capped(handle)
+            cut = cut_short(handle)
     except (OSError, EOFError, zlib.error) as exc:
         yield Rejection(str(path), f"file cannot be read ({_describe(exc)})")
         return
+    if size is not None:
+        if _starts_with_object_line(path):  # JSON lines under a .json name, too large to read whole
+            yield from read_jsonl(path)
+            return
+        yield Rejection(str(path), over_cap("JSON document", size))
+        return
+    if cut is not None:
+        yield Rejection(str(path), cut_short_reason(cut) + " (a JSON object cut short cannot be read)", preview(raw))
+        return
     try:
         data = json.loads(raw.decode(bom_encoding(raw) or "utf-8-sig"))
+    except RecursionError:
+        yield Rejection(str(path), _TOO_DEEP, preview(raw))
+        return
     except UnicodeDecodeError as exc:
         yield Rejection(str(path), f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8", preview(raw))
         return
@@ -179,6 +257,8 @@ def _read_json_document(path: Path) -> Iterator[Item]:
         yield Rejection(f"{path}:{exc.lineno}", f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; "
                         "fix the file (no record of it was read)", preview(raw[max(0, exc.pos - 80): exc.pos + 80]))
         return
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        data = _without_surrogates(data)
     if isinstance(data, dict):
         # {"articles": [...]}-style wrappers are common exports; a plain object is one article.
         lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
@@ -197,6 +277,16 @@ def _read_json_document(path: Path) -> Iterator[Item]:
         else:
             yield Rejection(origin, f"array item is {_json_kind(item)}, not an object with article fields",
                             preview(json.dumps(item, ensure_ascii=False)))
+
+
+def _starts_with_object_line(path: Path) -> bool:
+    """Return whether a file's first line is a JSON object of its own (so the file is JSON lines)."""
+    with open_binary(path) as handle:
+        first = next(bounded_lines(handle), None)
+    try:
+        return first is not None and first[1] is not None and first[3] and isinstance(json.loads(first[1]), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _json_kind(value: object) -> str:

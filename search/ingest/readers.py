@@ -1,6 +1,8 @@
 """Dispatch input paths (files of any supported format, folders) to the reader for their format."""
 from __future__ import annotations
 
+import errno
+import os
 import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -71,35 +73,78 @@ def read_path(path: Path) -> Iterator[Item]:
     yield from reader(path)
 
 
-def files_in(folder: Path, _seen: set[Path] | None = None) -> Iterator[Path]:
-    """Yield every file under a folder, recursively, in sorted order; hidden files and folders are skipped."""
+def files_in(folder: Path, _seen: set[Path] | None = None) -> Iterator[Path | Rejection]:
+    """Yield every file under a folder, recursively, in sorted order; hidden files and folders are skipped.
+
+    What cannot be read (a folder without permission, a symbolic link loop or one that leads
+    nowhere, a pipe or device) is one rejection of its own, and its siblings are still walked.
+    """
     seen = _seen if _seen is not None else set()
-    real = folder.resolve()
+    try:
+        real = folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop, on older Pythons
+        yield Rejection(str(folder), f"folder cannot be read ({_reason(exc)})")
+        return
     if real in seen:
         return  # a symbolic link back up the tree: each folder is read once
     seen.add(real)
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        yield Rejection(str(folder), f"folder cannot be listed ({_reason(exc)}); make it readable and index it "
+                        "again (the files beside it were read)")
+        return
+    for entry in entries:
         if entry.name.startswith("."):
             continue  # .git, .DS_Store and friends are never archives
-        if entry.is_dir():
-            yield from files_in(entry, seen)
-        elif entry.is_file():
-            yield entry
+        path = folder / entry.name
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError as exc:  # a symbolic link loop, a folder of a vanished mount
+            yield Rejection(str(path), f"cannot be read ({_reason(exc)})")
+            continue
+        if is_dir:
+            yield from files_in(path, seen)
+        elif is_file:
+            yield path
+        else:
+            yield Rejection(str(path), _not_a_file(path))
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_symlink():
+        return "symbolic link that leads nowhere (its target is missing); fix or remove the link"
+    return "not a regular file (a pipe, socket or device): it is not read"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "a symbolic link loop"
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[Item]:
     """Yield raw records and rejections from every path, in order, whatever its format; folders recursively."""
     for path in map(Path, paths):
-        if path.is_dir():
-            try:
-                files = list(files_in(path))
-            except OSError as exc:
-                yield Rejection(str(path), f"folder cannot be listed ({exc.strerror or exc})")
-                continue
-            for file in files:
-                yield from _read_safely(file)
-        elif path.exists():
+        try:
+            is_dir, exists, is_file = path.is_dir(), path.exists(), path.is_file()
+        except OSError as exc:  # a name too long, a path through a file
+            yield Rejection(str(path), f"cannot be read ({_reason(exc)})")
+            continue
+        if is_dir:
+            for file in files_in(path):
+                if isinstance(file, Rejection):
+                    yield file
+                else:
+                    yield from _read_safely(file)
+        elif is_file:
             yield from _read_safely(path)
+        elif exists:
+            yield Rejection(str(path), _not_a_file(path))
+        elif path.is_symlink():
+            yield Rejection(str(path), "symbolic link that leads nowhere (a loop, or its target is missing)")
         else:
             yield Rejection(str(path), "no such file or folder; check the path")
 

@@ -32,3 +32,33 @@ def preview(raw: bytes | str | None) -> str | None:
         raw = raw[: RAW_PREVIEW_CHARS * 4].decode("utf-8", "replace")
     raw = raw.strip()
     return raw[:RAW_PREVIEW_CHARS] + ("…" if len(raw) > RAW_PREVIEW_CHARS else "")
+
+
+# Characters that line readers take as line ends though JSON leaves them unescaped (str.splitlines
+# and many JSON-lines tools): escaped in every line Warta writes, so one record stays one line.
+_LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def displayable(text: str) -> str:
+    """Return text that can be written as UTF-8: a file name's undecodable bytes (surrogates) as \\xNN."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:  # a file name read with surrogateescape: show its bytes
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # lone surrogates from elsewhere (JSON "\ud800")
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def json_line(record: dict) -> str:
+    """Return a record as one JSON line, readable as UTF-8 and one line to every line reader."""
+    import json
+
+    line = json.dumps({k: displayable(v) if isinstance(v, str) else v for k, v in record.items()},
+                      ensure_ascii=False, default=str)
+    if not line.isascii():
+        if "\u2028" in line or "\u2029" in line or "\x85" in line:
+            line = line.translate(str.maketrans(_LINE_SEPARATORS))
+    return line

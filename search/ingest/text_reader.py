@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Iterator
 
 from search.documents import FIELD_ALIASES
-from search.ingest.encoding import decode_bytes, open_binary
-from search.ingest.records import RawRecord, Rejection
+from search.ingest.encoding import cut_short, cut_short_reason, decode_bytes, open_binary
+from search.ingest.limits import over_cap, read_capped
+from search.ingest.records import RawRecord, Rejection, preview
 
 # Header keys a scraper writes at the top ("URL: ...", "TANGGAL: ...", "JUDUL: ..."), per article field.
 _HEADER_KEYS = {alias: field for field, aliases in FIELD_ALIASES.items() if field != "content" for alias in aliases}
@@ -19,7 +20,14 @@ _MAX_TITLE_CHARS = 250  # a first line longer than this is a paragraph, not a he
 def read_text_file(path: Path) -> Iterator[RawRecord | Rejection]:
     """Yield the one article a text file holds, or a rejection when it holds no text."""
     with open_binary(path) as handle:
-        data = handle.read()
+        data, size = read_capped(handle)
+        cut = cut_short(handle)
+    if size is not None:
+        yield Rejection(str(path), over_cap("text file", size))
+        return
+    if cut is not None:
+        yield Rejection(str(path), cut_short_reason(cut) + " (the article's text is incomplete)", preview(data))
+        return
     text, note = decode_bytes(data)
     if "\x00" in text:
         yield Rejection(str(path), "file holds binary data (NUL bytes), not text; is it really a .txt file?")

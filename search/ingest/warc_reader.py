@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Iterator
 
 from search.ingest.html_reader import extract_article
+from search.ingest.limits import MAX_RECORD_BYTES, over_cap
 from search.ingest.records import RawRecord, Rejection
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -54,7 +55,9 @@ def _page(path: Path, number: int, record) -> RawRecord | Rejection | None:
         content_type = record.rec_headers.get_header("Content-Type") or ""
     if not content_type.lower().startswith(_HTML_TYPES):
         return None  # images, scripts, style sheets
-    html = record.content_stream().read()
+    html = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    if len(html) > MAX_RECORD_BYTES:
+        return Rejection(origin, over_cap(f"archived page {uri}"))  # the iterator skips the rest of the record
     fields = extract_article(html, url=uri, fallback_date=record.rec_headers.get_header("WARC-Date"))
     if fields is None:
         return Rejection(origin, f"no article text found in the archived page {uri} (a list or index page?)")
