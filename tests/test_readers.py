@@ -235,7 +235,10 @@ def test_browsing_without_words_marks_newest(client):
 
 def test_facet_lists_cut_at_eight_say_how_many_more(client, index):
     html = client.get("/search?q=pemilu&lang=en").get_data(as_text=True)
-    assert "4 more not shown" in html
+    source = html[html.index('id="facet-source"'):html.index('id="facet-category"')]
+    assert source.count('class="facet-value"') == 12  # 8, then 4 behind the disclosure
+    assert re.search(r'<details class="facet-more">\s*<summary>4 more</summary>', source)
+    assert source.index("<summary>4 more") > [m.start() for m in re.finditer('class="facet-value"', source)][7]
     assert len(index.search("pemilu").facets["source"]) == 12  # the API and Python API give them all
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote, urlencode
 
+from babel.dates import format_date
 from flask import request
 from flask_babel import gettext
 
 from search import SearchResults
 from search.outlets import display_name
-from web.i18n import date_label
+from web.i18n import current_language, date_label
 from web.params import SORTS, SearchParams
 
 FACETS = ("source", "category", "year", "month")
-FACET_LIMIT = 8  # values a facet list shows before it says how many more there are
+FACET_LIMIT = 8  # values a facet list shows; the rest are behind a "N more" disclosure
 BROWSE_SORTS = ("newest", "oldest")  # without words to rank by, only dates order the list
 
 
@@ -36,11 +38,6 @@ def sort_label(sort: str) -> str:
 
 def month_label(value: str) -> str:
     """Return "Maret 2017" / "March 2017" for a month facet value "2017-03"."""
-    from babel.dates import format_date
-    from datetime import date
-
-    from web.i18n import current_language
-
     try:
         year, month = (int(part) for part in value.split("-"))
         return format_date(date(year, month, 1), "LLLL y", locale=current_language())
@@ -66,7 +63,7 @@ class FacetGroup:
     name: str
     label: str
     links: tuple[Link, ...]
-    more: int = 0  # values left out of the list (the FACET_LIMIT most frequent are shown)
+    rest: tuple[Link, ...] = ()  # the values after the FACET_LIMIT most frequent, shown on request
 
 
 def search_url(state: SearchParams) -> str:
@@ -91,15 +88,15 @@ def facet_groups(results: SearchResults, state: SearchParams) -> list[FacetGroup
         counts = results.facets.get(name) or ()
         if not counts:
             continue
-        # The most frequent first, and every chosen value even when it is not among them.
-        shown = [item for item in counts[:FACET_LIMIT]]
-        shown += [item for item in counts[FACET_LIMIT:] if state.is_selected(name, item.value)]
         links = []
-        for item in shown:
+        for item in counts:
             selected = state.is_selected(name, item.value)
             target = state.removing(name, item.value) if selected else state.adding(name, item.value)
             links.append(Link(value_label(name, item.value, item.label), search_url(target), selected, item.count))
-        groups.append(FacetGroup(name, facet_label(name), tuple(links), more=len(counts) - len(shown)))
+        # The most frequent first, and every chosen value even when it is not among them.
+        shown = links[:FACET_LIMIT] + [link for link in links[FACET_LIMIT:] if link.current]
+        rest = tuple(link for link in links[FACET_LIMIT:] if not link.current)
+        groups.append(FacetGroup(name, facet_label(name), tuple(shown), rest))
     return groups
 
 

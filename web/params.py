@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Mapping
 
 from search import InvalidQuery
@@ -15,7 +14,6 @@ from search.query import DATE_RANGE_EMPTY, bound_day
 SORTS = ("relevance", "recent", "newest", "oldest")  # "recent": relevance with a boost for newer articles
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_FILTER_VALUES = 20  # more repeated source/category values than any facet list shows
 MAX_FILTER_LENGTH = 100
 
