@@ -19,6 +19,8 @@ _PUBLIC = {
     "OutletHint": "search.outlets",
     "ArticleRecord": "search.results", "Copy": "search.results", "FacetCount": "search.results",
     "Hit": "search.results", "IndexStats": "search.results", "SearchResults": "search.results",
+    "Citation": "search.results", "Concordance": "search.results", "ConcordanceLine": "search.results",
+    "TrendCount": "search.results", "TrendSeries": "search.results", "Trends": "search.results",
 }
 
 __all__ = sorted(_PUBLIC)
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
                                SearchTooSlow, WartaError)
     from search.index import Index
     from search.outlets import OutletHint
-    from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+    from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit,
+                                IndexStats, SearchResults, TrendCount, Trends, TrendSeries)
 
 
 def __getattr__(name: str) -> Any:

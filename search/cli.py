@@ -1,4 +1,4 @@
-"""A thin click layer over the library: `warta index|search|stats|delete|analyze|serve|demo`."""
+"""A thin click layer over the library: `warta index|search|export|trends|kwic|cite|stats|delete|analyze|serve|demo`."""
 from __future__ import annotations
 
 import json
@@ -173,6 +173,173 @@ def _terminal_results(results) -> str:
             more = len(counts) - FACET_LIMIT
             lines.append(f"{name}: {shown}" + (f", and {more} more (--json lists all)" if more > 0 else ""))
     return "\n".join(lines)
+
+
+filter_options = [
+    click.option("--source", multiple=True, help="Only this outlet (repeat for several: either)."),
+    click.option("--category", multiple=True, help="Only this category (repeat for several: either)."),
+    click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02)."),
+    click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year)."),
+]
+
+
+def with_filter_options(command):
+    for option in reversed(filter_options):
+        command = option(command)
+    return command
+
+
+def _filters(source, category, date_from, date_to) -> dict:
+    return {"source": list(source) or None, "category": list(category) or None,
+            "date_from": date_from, "date_to": date_to}
+
+
+@main.command("export")
+@click.argument("query", default="")
+@index_option
+@with_filter_options
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "recent"]), default="relevance",
+              show_default=True, help="Row order (without words: newest first).")
+@click.option("--format", "export_format", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--fields", default=",".join(("id", "title", "date", "source", "url", "category", "cluster")),
+              show_default=True, help="Columns, comma-separated, from id,title,date,source,url,category,cluster,content.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (default: standard output).")
+@click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 byte-order mark (spreadsheets need it; some programs do not).")
+def export_command(query, index_dir, source, category, date_from, date_to, sort, export_format, fields, output, no_bom):
+    """Export every article matching QUERY (the query and filters of `warta search`; none: the whole
+    archive) as CSV or JSON lines, one row per article: each copy of a story is its own row, with
+    its cluster. Rows stream out, so any number of matches takes the same memory."""
+    from search.export import chunks, fields_of
+    from search.index import Index
+
+    columns = fields_of(fields)
+    with Index.open(index_dir) as index:
+        records = index.export(query, sort=sort, **_filters(source, category, date_from, date_to))
+        rows = _Counted(records)
+        try:
+            # atomic: a file is written under a temporary name and takes FILE's place when complete.
+            with click.open_file(output or "-", "w", encoding="utf-8", atomic=bool(output)) as out:
+                for piece in chunks(rows, export_format, columns, bom=not no_bom):
+                    out.write(piece)
+        except BrokenPipeError:  # `warta export ... | head`: the reader had enough
+            sys.stderr.close()
+            sys.exit(0)
+    if output:
+        click.echo(f"exported {rows.count} article(s) to {output}", err=True)
+
+
+class _Counted:
+    """Wraps an iterator and counts what passed through (for the export summary)."""
+
+    def __init__(self, items):
+        self._items = items
+        self.count = 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+@main.command("trends")
+@click.argument("queries", nargs=-1, required=True)
+@index_option
+@with_filter_options
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True, help="Count per year or per month.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table: period, then count and share per query.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/trends.")
+def trends_command(queries, index_dir, source, category, date_from, date_to, by, as_csv, as_json):
+    """Count the stories matching each query (up to 5) per year or month, with their share of all the
+    period's stories: how a subject rises and falls. Near-duplicates count once, as in search."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.trends(list(queries), by=by, **_filters(source, category, date_from, date_to))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["period"] + [f"{s.query} {what}" for s in result.series for what in ("count", "share")])
+        for row in _trend_rows(result):
+            writer.writerow(row)
+        return
+    names = [s.query for s in result.series]
+    widths = [max(len(name), 7) for name in names]
+    click.echo("period".ljust(8) + "  ".join(name.rjust(w) for name, w in zip(names, widths)))
+    for row in _trend_rows(result):
+        cells = [f"{row[1 + 2 * i]}".rjust(w) for i, w in enumerate(widths)]
+        click.echo(str(row[0]).ljust(8) + "  ".join(cells))
+    if not result.series or not result.series[0].counts:
+        click.echo("(no dated articles match the filters)")
+
+
+def _trend_rows(result):
+    """Return one row per period: period, then each series' count and share."""
+    rows = []
+    for number, first in enumerate(result.series[0].counts if result.series else ()):
+        row = [first.period]
+        for series in result.series:
+            item = series.counts[number]
+            row += [item.count, item.share]
+        rows.append(row)
+    return rows
+
+
+@main.command("kwic")
+@click.argument("query")
+@index_option
+@with_filter_options
+@click.option("--width", default=60, show_default=True, type=click.IntRange(1, 500), help="Characters of context each side.")
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(min=1), help="At most this many lines.")
+@click.option("--sort", type=click.Choice(["date", "before", "after", "relevance"]), default="date", show_default=True,
+              help="date: oldest first; before/after: by the words before/after the match.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: id,date,source,left,match,right.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/kwic.")
+def kwic_command(query, index_dir, source, category, date_from, date_to, width, limit, sort, as_csv, as_json):
+    """Keyword in context: every occurrence of QUERY's words (inflected forms too: tembak finds
+    menembakkan, ditembak) in the bodies of matching articles, with the words around it."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.concordance(query, width=width, limit=limit, sort=sort,
+                                   **_filters(source, category, date_from, date_to))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        from search.export import concordance_csv
+
+        click.echo(concordance_csv(result.lines, bom=False), nl=False)
+        return
+    for line in result.lines:
+        left = line.left[-width:].rjust(width)
+        click.echo(f"{left}{click.style(line.match, bold=True, fg='yellow')}{line.right[:width]}   "
+                   f"[{line.source or '?'} {(line.date or '')[:10]} {line.id}]")
+    more = " (limit reached: --limit for more)" if result.truncated else ""
+    click.echo(f"{len(result.lines)} line(s) from {result.articles} article(s) for {result.query}{more}", err=True)
+
+
+@main.command("cite")
+@click.argument("article_id")
+@index_option
+@click.option("--bibtex", is_flag=True, help="Print the BibTeX entry only.")
+@click.option("--archive-url", metavar="URL", help="The archive's own address of the article, for the reference "
+              "(e.g. https://arsip.example/articles/ID).")
+def cite_command(article_id, index_dir, bibtex, archive_url):
+    """Show how to cite an article: a reference line and a BibTeX entry."""
+    from search.index import Index
+
+    with Index.open(index_dir) as index:
+        result = index.citation(article_id, archive_url=archive_url)
+    if result is None:
+        raise click.ClickException(f"No article with id {article_id!r} in '{index_dir}'. Find ids with: warta search WORDS")
+    if not bibtex:
+        click.echo(result.text)
+        click.echo("")
+    click.echo(result.bibtex, nl=False)
 
 
 @main.command("stats")

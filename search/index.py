@@ -14,11 +14,12 @@ import threading
 import time
 from datetime import timezone
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
 
-from search import highlight, outlets, titles
+from search import citation as _citation, concordance as _concordance, highlight, outlets, titles, trends as _trends
 from search.analysis import analysis_fingerprint
 from search.documents import title_from_url
 from search.errors import IncompatibleIndex, IndexNotFound, InvalidQuery
@@ -27,8 +28,9 @@ from search.highlight import MatchSpec
 from search.indexer import META_FILE, NAMES_FILE, index_analyzer, load_names
 from search.query import (MAX_PREFIX_EXPANSIONS, Condition, ParsedQuery, describe, filter_conditions, parse)
 from search import ranking
-from search.ranking import MISSING, Snapshot, exact_form_scores, exact_forms, proximity_factors
-from search.results import ArticleRecord, Copy, FacetCount, Hit, IndexStats, SearchResults
+from search.ranking import MISSING, UNDATED, Snapshot, exact_form_scores, exact_forms, proximity_factors
+from search.results import (ArticleRecord, Citation, Concordance, Copy, FacetCount, Hit, IndexStats, SearchResults,
+                            Trends)
 from search.schema import SCHEMA_VERSION
 
 SORTS = ("relevance", "newest", "oldest", "recent")
@@ -47,6 +49,7 @@ RELATED_TERMS = 12  # distinctive terms of an article used to find related ones
 # article that answers them (FacQA train+valid: MRR@10 0.763 -> 0.770, recall@100 0.899 -> 0.925).
 SOME_WORDS_MIN = 3
 SOME_WORDS_BELOW = 100
+EXPORT_CHUNK = 256  # stored articles read per hold of the lock while streaming an export
 _DAY = 86_400 * 1_000_000  # the date column counts microseconds
 
 
@@ -188,23 +191,14 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
-                nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
                 parsed.conditions, unknown_sources = _resolve_outlets(snap, parsed.conditions)
                 conditions, unknown_in_filters = _resolve_outlets(snap, conditions)
                 unknown_sources += unknown_in_filters
-                allowed = snap.live.copy()
-                for condition in list(parsed.conditions) + conditions:
-                    allowed &= snap.condition_mask(condition)
-                relaxed = partial = False
-                full = None  # with some-word matches after the all-word ones: which hold every word
-                if nothing:
-                    mask, scores = np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32)
-                else:
-                    mask, scores, relaxed, partial, full = _all_words_first(snap, parsed, expansions, allowed)
+                mask, scores, relaxed, partial, full = _matching(snap, parsed, expansions, conditions)
                 docs = np.flatnonzero(mask)
                 total = snap.collapsed_total(docs)
-                facets = _facets(snap, docs)
-                order_by = sort if parsed.groups or sort != "relevance" else "newest"  # browsing: newest first
+                facets = _facets(snap, docs, parsed, expansions, conditions)
+                order_by = _order(sort, parsed)  # browsing: newest first
                 if recency is not None and order_by in ("relevance", "recent"):
                     scores = _with_recency(snap, docs, scores, recency)
                 wanted = page * per_page
@@ -230,6 +224,149 @@ class Index:
             relaxed=relaxed,
             suggestion=suggestion, facets=facets, unknown_sources=tuple(unknown_sources),
         )
+
+    # -- research tools: whole result sets, trends, keyword in context, citations ------------------
+
+    def export(self, text: str = "", *, source=None, category=None, date_from=None, date_to=None,
+               year=None, month=None, sort: str = "relevance") -> Iterator[ArticleRecord]:
+        """Return an iterator over every article matching the query and filters, in result order.
+
+        The same matches as search() (res.total counts them once per story): here every copy of a
+        story is its own record, with its `cluster`, in the order search ranks them (taking the first
+        record of each cluster gives search's hits, page after page). The query is checked now
+        (InvalidQuery), the articles are read as the iterator is consumed, a few hundred at a time,
+        from the index as it was when export() was called: memory stays flat however many match.
+        """
+        if sort not in SORTS:
+            raise InvalidQuery(f"Unknown sort '{sort}': use one of {', '.join(SORTS)}.")
+        parsed = parse(text)
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            try:
+                expansions = _expansions(snap, parsed)
+                mask, scores, _, _, full = _matching(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(mask)
+                order_by = _order(sort, parsed)
+                if sort == "recent":
+                    scores = _with_recency(snap, docs, scores, RECENCY_HALF_LIFE_DAYS)
+                ranked = _rank(snap, docs, scores, order_by, docs.size)
+                if order_by in ("relevance", "recent") and parsed.groups:
+                    ranked, _ = _rerank_head(snap, parsed, ranked, scores, full)
+            finally:
+                snap.deadline = None
+        return self._records(snap, ranked)
+
+    def _records(self, snap: Snapshot, docs: np.ndarray) -> Iterator[ArticleRecord]:
+        """Yield the stored article of each document, reading EXPORT_CHUNK at a time under the lock.
+
+        The next chunk is read in a helper thread while this one is consumed: most of reading is
+        zlib inflating the stored text, which runs without the GIL, so it overlaps with writing rows.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(begin: int) -> list[ArticleRecord]:
+            with self._lock:  # the searcher's files are shared: read a chunk, then let searches run
+                return [_record(stored) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
+
+        if docs.size <= EXPORT_CHUNK:
+            yield from read(0) if docs.size else ()
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warta-export") as pool:
+            pending = pool.submit(read, 0)
+            for begin in range(0, docs.size, EXPORT_CHUNK):
+                chunk = pending.result()
+                if begin + EXPORT_CHUNK < docs.size:
+                    pending = pool.submit(read, begin + EXPORT_CHUNK)
+                yield from chunk
+
+    def trends(self, queries, by: str = "year", *, source=None, category=None, date_from=None,
+               date_to=None, year=None, month=None) -> Trends:
+        """Return how many stories match each query per year or month, and their share of the period.
+
+        count is what res.total of a search for the query counts in that period (near-duplicates
+        once); share divides it by every story of the period that passes the same filters. Periods
+        run from the first to the last the filtered archive has, gaps included. At most
+        trends.MAX_QUERIES queries; raises InvalidQuery for a bad `by` or a query search refuses.
+        """
+        wanted = _trends.check(queries, by)
+        parsed_queries = [parse(q) for q in wanted]
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            allowed = snap.live.copy()
+            for condition in conditions:
+                allowed &= snap.condition_mask(condition)
+            periods, totals = _trends.period_totals(snap, allowed, by)
+            found = []
+            for query, parsed in zip(wanted, parsed_queries):
+                snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+                try:
+                    mask = _matching(snap, parsed, _expansions(snap, parsed), conditions)[0]
+                finally:
+                    snap.deadline = None
+                found.append(_trends.series(snap, query, mask, periods, totals, by))
+        return Trends(by=by, series=tuple(found))
+
+    def concordance(self, text: str, width: int = 60, limit: int = 1000, *, sort: str = "date",
+                    source=None, category=None, date_from=None, date_to=None, year=None,
+                    month=None) -> Concordance:
+        """Return keyword-in-context lines: each occurrence of the query's words in matching articles.
+
+        Inflected forms count (tembak: menembakkan, ditembak), a quoted phrase counts where it all
+        stands. Articles are read in the search's order (most relevant first) until `limit` lines
+        are found; the lines are then sorted: "date" (oldest first), "before" / "after" (by the
+        words before or after the match), or "relevance" (the search's order). Bodies only.
+        """
+        width, limit = _concordance.check(sort, width, limit)
+        parsed = parse(text)
+        if not parsed.groups:
+            raise InvalidQuery("Keyword in context needs words to look for, such as banjir.")
+        conditions = filter_conditions(source=source, category=category, date_from=date_from,
+                                       date_to=date_to, year=year, month=month)
+        with self._lock:
+            snap = self._current()
+            snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
+            try:
+                expansions = _expansions(snap, parsed)
+                mask, scores, relaxed, partial, _ = _matching(snap, parsed, expansions, conditions)
+                docs = np.flatnonzero(mask)
+                ranked = _rank(snap, docs, scores, "relevance", docs.size)
+            finally:
+                snap.deadline = None
+            content_spec = _match_specs(parsed, expansions)[1]
+        if not content_spec:
+            raise InvalidQuery("Keyword in context shows words in article bodies: leave out title: to see them there.")
+        lines: list = []
+        read = 0
+        truncated = False
+        # Articles can match through their titles alone (no body line): stop reading somewhere.
+        ranked = ranked[:limit * _concordance.ARTICLES_PER_LINE + EXPORT_CHUNK]
+        for begin in range(0, ranked.size, EXPORT_CHUNK):
+            with self._lock:
+                chunk = snap.stored_batch(ranked[begin:begin + EXPORT_CHUNK].tolist())
+            for stored in chunk:
+                found = _concordance.lines_of(stored, _date_text(stored), content_spec, width, limit - len(lines) + 1)
+                read += 1
+                if len(lines) + len(found) > limit:
+                    lines.extend(found[:limit - len(lines)])
+                    truncated = True
+                    break
+                lines.extend(found)
+            if truncated:
+                break
+        truncated = truncated or read < docs.size
+        return Concordance(query=describe(parsed, any_word=relaxed and not partial, some_words=partial, conditions=conditions),
+                           sort=sort, lines=tuple(_concordance.sort_lines(lines, sort)), articles=read,
+                           truncated=truncated)
+
+    def citation(self, article_id: str, archive_url: str | None = None) -> Citation | None:
+        """Return how to cite the article with this id (archive_url: where this archive serves it), or None."""
+        record = self.get(article_id)
+        return _citation.citation(record, archive_url) if record is not None else None
 
     def highlight_text(self, text: str, query: str) -> str:
         """Return the whole text HTML-escaped with the query's matches in <mark> (for an article page).
@@ -408,6 +545,27 @@ def _all_words_first(snap: Snapshot, parsed: ParsedQuery, expansions, allowed: n
     return full, scores, False, False, None
 
 
+def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tuple:
+    """Return (matches, scores, relaxed, some_words, full) of a query under filter conditions.
+
+    The one place a query's matching set is decided: search() counts res.total over it, and
+    export, trends, the concordance and the feed read the same set, so that their counts and rows
+    agree with what search shows for the same query and filters.
+    """
+    nothing = not parsed.groups and not parsed.excluded and not parsed.conditions and parsed.ignored
+    if nothing:
+        return np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32), False, False, None
+    allowed = snap.live.copy()
+    for condition in list(parsed.conditions) + list(conditions):
+        allowed &= snap.condition_mask(condition)
+    return _all_words_first(snap, parsed, expansions, allowed)
+
+
+def _order(sort: str, parsed: ParsedQuery) -> str:
+    """Return the order results come in: a browse (no words) comes newest first unless told otherwise."""
+    return sort if parsed.groups or sort != "relevance" else "newest"
+
+
 def _expansions(snap: Snapshot, parsed: ParsedQuery) -> dict[tuple[str, str], list[str]]:
     """Return the index terms each prefix* of the query stands for, per field (bounded)."""
     expansions = {}
@@ -436,13 +594,37 @@ def _match_specs(parsed: ParsedQuery, expansions, analyzer=None) -> tuple[MatchS
     return specs[0], specs[1]
 
 
-def _facets(snap: Snapshot, docs: np.ndarray) -> dict[str, tuple[FacetCount, ...]]:
-    """Return result counts by source, category and year, and by month when one year remains."""
+# Which filter conditions a facet's own choices make: a facet is counted without them (multi-select).
+_FACET_OWN = {"source": ("source",), "category": ("category",), "year": ("year", "month"), "month": ("month",)}
+
+
+def _facets(snap: Snapshot, docs: np.ndarray, parsed: ParsedQuery | None = None, expansions=None,
+            conditions=()) -> dict[str, tuple[FacetCount, ...]]:
+    """Return result counts by source, category and year (with an "undated" bucket), and by month
+    within one year.
+
+    Facets are multi-select: each is counted over the results of every filter but its own, so
+    choosing one outlet keeps the others listed with the results each would add (two values of
+    one facet mean either; filters of different facets all apply). Filters written in the query
+    text (source:kompas) are part of the query and apply to every facet.
+    """
+    def counted_without(name: str) -> np.ndarray:
+        own = [c for c in conditions if c.field in _FACET_OWN[name]]
+        if not own or parsed is None:
+            return docs
+        others = [c for c in conditions if c.field not in _FACET_OWN[name]]
+        return np.flatnonzero(_matching(snap, parsed, expansions, others)[0])
+
     facets = {name: tuple(FacetCount(v, n, outlets.display_name(v) if name == "source" else None)
-                          for v, n in snap.facet_counts(docs, name)) for name in FACETS}
-    facets["year"] = tuple(sorted(facets["year"], key=lambda f: f.value, reverse=True))
-    if len(facets["year"]) == 1:
-        months = snap.facet_counts(docs, "month")
+                          for v, n in snap.facet_counts(counted_without(name), name))
+              for name in FACETS}
+    year_docs = counted_without("year")
+    years = sorted(facets["year"], key=lambda f: f.value, reverse=True)
+    undated = snap.undated_total(year_docs)
+    facets["year"] = tuple(years) + ((FacetCount(UNDATED, undated),) if undated else ())
+    chosen_year = next((c.values[0] for c in conditions if c.field == "year" and len(c.values) == 1), None)
+    if (chosen_year and chosen_year != UNDATED) or (chosen_year is None and len(years) == 1):
+        months = snap.facet_counts(counted_without("month"), "month")
         facets["month"] = tuple(sorted((FacetCount(v, n) for v, n in months), key=lambda f: f.value))
     return facets
 

@@ -37,6 +37,7 @@ BLOCK_CACHE_SIZE = 256  # postings blocks with positions kept per searcher (abou
 POSITIONS_CACHE_SIZE = 16384  # (field, term, document) positions kept per searcher (small lists)
 STORED_CACHE_SIZE = 512  # stored articles kept per searcher (each is one decompressed pickle)
 MISSING = np.iinfo(np.int64).max  # what Whoosh's date column holds for articles without a date
+UNDATED = "undated"  # the year facet's bucket (and year= filter value) for articles without a date
 
 
 _VALUES_START = b"c_codecs\nencode\n"  # where a pickled block's position values begin
@@ -244,6 +245,24 @@ class Snapshot:
             fields = self.searcher.stored_fields(doc)
             self._stored.put(doc, fields)
         return fields
+
+    def stored_batch(self, docs) -> list[dict]:
+        """Return the stored fields of many documents, uncached (exports and concordances read each once).
+
+        Reads each segment's per-document store directly (Whoosh-private `_perdoc`): the public
+        reader.stored_fields() copies every dict through a filter against the schema, a sixth of
+        an export's time, and a Warta schema never drops a stored field. Falls back to the public
+        call for any other reader.
+        """
+        starts = [offset for _, offset in self.leaves]
+        found = []
+        for doc in docs:
+            number = bisect_left(starts, doc + 1) - 1
+            leaf, offset = self.leaves[number]
+            perdoc = getattr(leaf, "_perdoc", None)
+            fields = perdoc.stored_fields(doc - offset) if perdoc is not None else None
+            found.append(dict(fields) if fields is not None else self.searcher.stored_fields(doc))
+        return found
 
     def plain_text(self, doc: int) -> str:
         """Return a document's title and content, normalised as query words are (kept like stored fields).
@@ -487,6 +506,8 @@ class Snapshot:
         else:
             column = self.column(condition.field)
             wanted = [column.labels.index(v) for v in condition.values if v in column.labels]
+            if condition.field == "year" and UNDATED in condition.values:
+                wanted.append(0)  # code 0: no year, i.e. no date
             mask = np.isin(column.codes, wanted) if wanted else np.zeros(self.size, dtype=bool)
         return ~mask if condition.negated else mask
 
@@ -513,6 +534,25 @@ class Snapshot:
         found = [(column.labels[code], int(n)) for code, n in enumerate(counts) if n and column.labels[code]]
         found.sort(key=lambda item: (-item[1], item[0]))
         return found
+
+    def undated_total(self, docs: np.ndarray) -> int:
+        """Return how many results of `docs` (near-duplicates collapsed) have no date."""
+        return self.collapsed_total(docs[self.column("year").codes[docs] == 0])
+
+    def period_counts(self, docs: np.ndarray, fieldname: str) -> np.ndarray:
+        """Return results per code of a column (year or month), counting collapsed copies once per code.
+
+        As facet_counts, as a whole array: trends read many sets against the same codes.
+        """
+        column = self.column(fieldname)
+        width = len(column.labels)
+        shared = self.shared()[docs]
+        counts = np.bincount(column.codes[docs[~shared]], minlength=width)
+        if shared.any():
+            members = docs[shared]
+            pairs = np.unique(self.column("cluster").codes[members].astype(np.int64) * width + column.codes[members])
+            counts += np.bincount(pairs % width, minlength=width)
+        return counts
 
     def collapsed_total(self, docs: np.ndarray) -> int:
         """Return how many results `docs` make once near-duplicates collapse into one."""

@@ -101,3 +101,68 @@ class IndexStats:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrendCount:
+    """How many stories match in one period, and their share of all the period's stories."""
+
+    period: str  # "2017" or "2017-03"
+    count: int  # stories (near-duplicates collapsed), as SearchResults.total counts them
+    share: float  # count / every story of the period that passes the same filters (0 when it has none)
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One query's counts over every period of the span, in time order."""
+
+    query: str
+    counts: tuple[TrendCount, ...]
+
+
+@dataclass(frozen=True)
+class Trends:
+    """How often each of some queries matches, per year or per month."""
+
+    by: str  # "year" | "month"
+    series: tuple[TrendSeries, ...]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ConcordanceLine:
+    """One occurrence of a query's words in an article, with the text either side (plain text)."""
+
+    id: str
+    date: str | None
+    source: str | None
+    left: str
+    match: str
+    right: str
+
+
+@dataclass(frozen=True)
+class Concordance:
+    """Keyword-in-context lines of a query, and whether the limit cut them short."""
+
+    query: str  # what was searched, in words
+    sort: str
+    lines: tuple[ConcordanceLine, ...]
+    articles: int  # matching articles read for these lines
+    truncated: bool  # True when more lines exist than the limit let through
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite an article: a reference line and a BibTeX entry."""
+
+    text: str
+    bibtex: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -151,3 +151,48 @@ def test_pages_fit_the_screen_without_sideways_scrolling(browser, server_url, wi
         assert box["width"] >= min(200, width * 0.5)  # the search box stays usable on a phone
     finally:
         context.close()
+
+
+def test_histogram_and_trends_chart_are_drawn_and_a_bar_narrows_the_search(page, server_url):
+    page.goto(server_url + "/search?q=pemilu")
+    chart = page.locator("svg.histogram-chart")
+    chart.wait_for()
+    box = chart.bounding_box()
+    assert box["width"] > 200 and box["height"] > 20  # drawn, not just present
+    bars = page.locator("svg.histogram-chart rect.bar")
+    heights = [bars.nth(i).bounding_box()["height"] for i in range(bars.count())]
+    assert bars.count() == 5 and max(heights) > 20 and min(heights) > 0  # 2015-2019, every year holds matches
+    total = page.get_by_role("status").inner_text()
+    page.locator("a.bar-link", has=page.locator("[data-period='2016']")).click()
+    page.wait_for_url("**year=2016**")
+    assert page.get_by_role("link", name="Remove filter Year: 2016").is_visible()
+    assert page.get_by_role("status").inner_text() != total
+    assert set(t[-4:] for t in page.locator(".hit time").all_inner_texts()) == {"2016"}
+    # Within a year, the bars are its months, each narrowing further.
+    page.locator("a.bar-link").first.click()
+    page.wait_for_url("**month=2016-**")
+
+    page.goto(server_url + "/search?q=pemilu")
+    page.get_by_role("link", name="Trends over time").click()
+    page.wait_for_url("**/trends?q=pemilu**")
+    page.locator("#trend-q2").fill("panitia")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**q=panitia**")
+    lines = page.locator("svg.trends-chart polyline.series")
+    assert lines.count() == 2
+    for i in range(2):
+        drawn = lines.nth(i).bounding_box()
+        assert drawn["width"] > 100
+    assert page.locator(".trends-table tbody tr").count() == 5
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/trends?q=pemilu&q=panitia&by=month", "/kwic?q=pemilu", "/search?q=pemilu&year=2016"])
+def test_research_pages_fit_a_phone(browser, server_url, path):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    finally:
+        context.close()

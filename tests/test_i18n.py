@@ -224,9 +224,9 @@ def test_the_package_data_carries_the_catalogues():
 
 # Text that is the same in every language: the product's name, symbols, and the search syntax's
 # keywords shown as examples.
-LANGUAGE_FREE = re.compile(r"^[\W\d_]*(?:Warta)?[\W\d_]*$")
+LANGUAGE_FREE = re.compile(r"^[\W\d_]*(?:Warta)?[\W\d_]*$|^/[\w/.-]*$")  # also a path shown as a link: /api/trends
 # Attributes whose values people read (or hear from a screen reader).
-READ_ATTRIBUTES = {"aria-label", "placeholder", "title", "alt", "aria-description", "value", "label"}
+READ_ATTRIBUTES = {"aria-label", "placeholder", "title", "alt", "aria-description", "label"}
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 
 
@@ -238,8 +238,9 @@ class _ReadableText(HTMLParser):
         self.found: list[tuple[int, str, str]] = []
 
     def handle_starttag(self, tag, attrs):
+        button = tag == "input" and dict(attrs).get("type") in ("submit", "button", "reset")
         for attribute, value in attrs:
-            if attribute in READ_ATTRIBUTES and value:
+            if (attribute in READ_ATTRIBUTES or (attribute == "value" and button)) and value:
                 self.found.append((self.getpos()[0], "attribute text", value))
 
     handle_startendtag = handle_starttag

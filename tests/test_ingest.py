@@ -516,5 +516,5 @@ def test_an_array_item_that_never_ends_is_rejected_at_the_item_size_limit(tmp_pa
     path.write_text('[{"content": "a"}, {"content": "' + "kata " * 100_000 + '"}]', encoding="utf-8")
     items = read_all(path)
     assert len(records(items)) == 1
-    assert "array item 2 is longer than 5,000 characters (the 16 MB limit for one record) or never ends" \
+    assert "array item 2 is longer than 5,000 characters (the 8 MB limit for one record) or never ends" \
         in items[-1].reason

@@ -297,7 +297,7 @@ def test_cli_snippets_keep_the_indentation(runner, tmp_path):
     result = runner.invoke(main, ["search", "banjir", "--index", str(tmp_path / "ix")])
     lines = result.output.splitlines()
     hit = lines.index(next(line for line in lines if line.startswith("1. ")))
-    body = lines[hit + 1:]
+    body = lines[hit + 1:lines.index("", hit)]
     assert body and all(line.startswith("   ") for line in body), body
 
 

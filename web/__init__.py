@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, archive, errors, i18n, markup, views
+    from web import api, archive, errors, i18n, markup, research, views
 
     i18n.init_app(app)
     archive.init_app(app)
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)
 
     @app.after_request
     def add_security_headers(response):

@@ -9,6 +9,7 @@ from search.index import MAX_PER_PAGE, WHOLE_NUMBER_RANGE
 from search.messages import Message
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
+from web.research import article_citation
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -43,6 +44,7 @@ def article(article_id: str):
     """Return the full article, with its related articles."""
     record, related = article_and_related(article_id)
     body = record.as_dict()
+    body["citation"] = article_citation(record).as_dict()
     if current_app.config["RELATED_LIMIT"]:
         body["related"] = [_plain(hit) for hit in related]
     return jsonify(body)

@@ -165,3 +165,70 @@ def pages(results: SearchResults, state: SearchParams, max_page: int) -> Pages |
     return Pages(previous=search_url(state.with_page(current - 1)) if current > 1 else None,
                  numbers=numbers,
                  next=search_url(state.with_page(current + 1)) if current < last else None)
+
+
+# -- research links: exports, trends, keyword in context, feed ----------------------------------
+
+
+def research_url(endpoint: str, state: SearchParams, **extra) -> str:
+    """Return the URL of a research route (export, trends, kwic, feed) for the search state.
+
+    The page number is left out (these cover the whole result set); extra parameters are added.
+    """
+    from flask import url_for
+
+    args = state.with_page(1).query_args()
+    args.update({k: v for k, v in extra.items() if v is not None})
+    return url_for(endpoint) + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def trends_url(queries: list[str], state: SearchParams, by: str = "year", measure: str = "count") -> str:
+    """Return the /trends URL comparing queries under the state's filters."""
+    from flask import url_for
+
+    args = {k: v for k, v in state.with_page(1).query_args().items() if k not in ("q", "sort")}
+    args["q"] = list(queries)
+    if by != "year":
+        args["by"] = by
+    if measure != "count":
+        args["measure"] = measure
+    return url_for("research.trends_page") + "?" + urlencode(args, doseq=True)
+
+
+def trends_switches(queries: list[str], state: SearchParams, by: str, measure: str) -> list[Link]:
+    """Return the links that switch a trends chart between years and months, counts and shares."""
+    return [Link("per year", trends_url(queries, state, "year", measure), by == "year"),
+            Link("per month", trends_url(queries, state, "month", measure), by == "month"),
+            Link("stories", trends_url(queries, state, by, "count"), measure == "count"),
+            Link("share of all stories", trends_url(queries, state, by, "share"), measure == "share")]
+
+
+KWIC_ORDER_LABELS = {"date": "date", "before": "word before", "after": "word after", "relevance": "relevance"}
+
+
+def kwic_orders(state: SearchParams, current: str) -> list[Link]:
+    """Return one link per keyword-in-context order, the current one marked."""
+    return [Link(label, research_url("research.kwic_page", state, order=order), order == current)
+            for order, label in KWIC_ORDER_LABELS.items()]
+
+
+@dataclass(frozen=True)
+class ResearchLinks:
+    """The results page's ways to take its result set further."""
+
+    csv: str
+    jsonl: str
+    trends: str
+    kwic: str | None
+    feed: str
+
+
+def research_links(state: SearchParams) -> ResearchLinks:
+    """Return the export, trends, keyword-in-context and feed links of a results page."""
+    return ResearchLinks(
+        csv=research_url("research.export_csv", state),
+        jsonl=research_url("research.export_jsonl", state),
+        trends=trends_url([state.q] if state.q else [], state),
+        kwic=research_url("research.kwic_page", state.with_sort("relevance")) if state.q else None,
+        feed=research_url("research.feed", state.with_sort("relevance")),
+    )

@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from web.i18n import date_label  # noqa: F401  (dates are written in the reader's language there)
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # chart axes (web.charts)
 _MARK_TAG = re.compile(r"</?mark>")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 

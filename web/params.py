@@ -16,6 +16,7 @@ _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_FILTER_VALUES = 20  # more repeated source/category values than any facet list shows
 MAX_FILTER_LENGTH = 100
+UNDATED = "undated"  # year=undated: the articles without a date (search.ranking.UNDATED)
 
 
 class BadParameter(ValueError):
@@ -216,8 +217,10 @@ def _year(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
+    if raw.lower() == UNDATED:  # the year facet's bucket of articles without a date
+        return UNDATED
     if not _YEAR.match(raw):
-        raise BadParameter(Message("'year' must be a four-digit year such as 2017, not {value}.",
+        raise BadParameter(Message("'year' must be a four-digit year such as 2017 (or undated), not {value}.",
                                    value=repr(raw[:40])), "year")
     return raw
 

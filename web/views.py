@@ -6,11 +6,12 @@ from dataclasses import replace
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
 from search import InvalidQuery
-from web import links
+from web import charts, links
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
 from web.errors import exception_message
 from web.markup import marked, paragraphs
+from web.research import article_citation
 
 bp = Blueprint("views", __name__)
 
@@ -69,7 +70,9 @@ def _results_page(state, results, error=None, error_kind=None, **extra):
     return render_template(
         "results.html", state=state, results=results, error=error, error_kind=error_kind, facets=facets,
         chips=links.chips(state), sorts=links.sort_links(state),
-        pages=links.pages(results, state, current_app.config["MAX_PAGE"]) if results is not None else None, **extra)
+        pages=links.pages(results, state, current_app.config["MAX_PAGE"]) if results is not None else None,
+        histogram=charts.histogram(results.facets, state, links.search_url) if results is not None else None,
+        research=links.research_links(state), **extra)
 
 
 def _refused(exc: search_params.BadParameter):
@@ -104,7 +107,8 @@ def article(article_id: str):
     q = state.q
     body = marked_paragraphs(get_index(), record, q) if q else None
     back = links.search_url(state) if (q or state.has_filters) else None
-    return render_template("article.html", article=record, q=q, body=body, related=related, back=back, state=state)
+    return render_template("article.html", article=record, q=q, body=body, related=related, back=back, state=state,
+                           citation=article_citation(record))
 
 
 def marked_paragraphs(index, record, q: str):

@@ -78,10 +78,14 @@ _INLINE_FURNITURE = re.compile(
     r"(?:ADVERTISEMENT\s*)?SCROLL TO CONTINUE WITH CONTENT|\bADVERTISEMENT\b|[\[(]\s*Gambas\s*:[^\])]{0,80}[\])]",
 )
 # An agency's credit tail glued to the last sentence: "...katanya.Pewarta: X Editor: Y COPYRIGHT © ANTARA 2023"
+# Each credit's name runs (possessively) up to the next label or a .!?: mark: a lazy name followed by
+# optional spaces, four times over, could split the same text countless ways before failing
+# (a 240-character tail of "Pewarta: Ade" repeated took 20 ms a search, thousands of them minutes).
+_CREDIT_LABELS = r"(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyunting|Redaktur)"
 _CREDIT_TAIL = re.compile(
-    r"(?:(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyunting|Redaktur)\s*:\s*[^.!?:]{1,60}?\s*){1,4}"
+    r"(?:" + _CREDIT_LABELS + r"\s*+:\s*+(?:(?!" + _CREDIT_LABELS + r"\s*:)[^.!?:]){1,60}+){1,4}+"
     r"(?:(?:COPYRIGHT|Copyright|Hak cipta)?\s*©\s*[^.!?]{0,40})?$"
-    r"|(?:COPYRIGHT|Copyright)?\s*©\s*[A-Za-z. ]{0,30}\d{4}[^.!?]{0,30}$",
+    r"|(?:COPYRIGHT|Copyright)?\s*+©\s*+[A-Za-z. ]{0,30}\d{4}[^.!?]{0,30}$",
 )
 # A credit tail has one of these labels or a ©: testing for them first is far cheaper than the full pattern.
 _CREDIT_LABEL = re.compile(r"(?:Pewarta|Penulis|Penerjemah|Reporter|Editor|Penyunting|Redaktur)\s*:")
@@ -316,15 +320,25 @@ def _split_word(left: str, right: str) -> bool:
 
 
 def _strip_credit_tail(line: str) -> str:
-    """Return the line without an agency credit glued to its end."""
+    """Return the line without the agency credits glued to its end."""
     # Credits are short, so only the end of the line is searched: long flattened bodies stay cheap.
-    cut = max(0, len(line) - _CREDIT_TAIL_CHARS)
-    if line.find("©", cut) < 0 and not _CREDIT_LABEL.search(line, cut):
-        return line
-    match = _CREDIT_TAIL.search(line, cut)
-    if match is None or not line[: match.start()].strip():
-        return line  # nothing, or nothing but the credit: whole-line credits are is_furniture's job
-    return line[: match.start()].rstrip()
+    # Credit after credit is taken off here, each from the end of what is left: one removal per
+    # round of clean_line (which re-normalises the whole line) made thousands of them quadratic.
+    end = len(line)
+    while True:
+        cut = max(0, end - _CREDIT_TAIL_CHARS)
+        if line.find("©", cut, end) < 0 and not _CREDIT_LABEL.search(line, cut, end):
+            break
+        match = _CREDIT_TAIL.search(line, cut, end)
+        if match is None or not _NOT_SPACE.search(line, 0, match.start()):
+            break  # nothing, or nothing but the credit: whole-line credits are is_furniture's job
+        end = match.start()
+        while end and line[end - 1].isspace():
+            end -= 1
+    return line if end == len(line) else line[:end]
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _strip_inline_links(line: str) -> str:
