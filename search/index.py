@@ -269,7 +269,7 @@ class Index:
 
         def read(begin: int) -> list[ArticleRecord]:
             with self._lock:  # the searcher's files are shared: read a chunk, then let searches run
-                return [_record(stored) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
+                return [_record(stored, snap) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
 
         if docs.size <= EXPORT_CHUNK:
             yield from read(0) if docs.size else ()
@@ -556,7 +556,8 @@ def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tu
     if nothing:
         return np.zeros(snap.size, dtype=bool), np.zeros(snap.size, dtype=np.float32), False, False, None
     allowed = snap.live.copy()
-    for condition in list(parsed.conditions) + list(conditions):
+    # Outlets by name or unambiguous start (source:cnn), for export, trends and the concordance too.
+    for condition in _resolve_outlets(snap, list(parsed.conditions) + list(conditions))[0]:
         allowed &= snap.condition_mask(condition)
     return _all_words_first(snap, parsed, expansions, allowed)
 

@@ -309,3 +309,10 @@ def test_cli_facets_cut_at_eight_say_so(runner, index_dir):
 def test_cli_unknown_outlet_says_did_you_mean(runner, index_dir):
     result = runner.invoke(main, ["search", "banjir", "--index", str(index_dir), "--source", "kompass"])
     assert "no outlet in this index is called 'kompass'; did you mean Kompas.com (kompas)?" in result.output
+
+
+def test_outlet_names_and_cased_titles_in_the_export_too(index):
+    exported = list(index.export("banjir", source="cnn"))
+    assert [r.id for r in exported] == ["cnn-banjir"] and exported[0].source_name == "CNN Indonesia"
+    golkar = next(r for r in index.export("klarifikasi") if r.id == "golkar")
+    assert golkar.title == "Generasi Muda Partai Golkar Akan Klarifikasi ke MA soal Setya Novanto" and golkar.title_derived
