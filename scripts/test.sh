@@ -35,6 +35,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
         sleep $((attempt * 10))
     done
 fi
+# axe-core for the browser tests' accessibility checks (tests/package.json; npm is a Debian package).
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    (apt-get update -qq && apt-get install -y -qq npm >/dev/null) || echo "could not install npm" >&2
+fi
+(cd tests && npm ci --no-audit --no-fund --silent)
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "${CI:-}" = "true" ]; then
         echo "chromium is not installed: the browser tests will fail (CI=true)" >&2

@@ -17,6 +17,7 @@ _PUBLIC = {
     "InvalidQuery": "search.errors", "RejectedRecord": "search.errors", "SearchTooSlow": "search.errors",
     "WartaError": "search.errors",
     "Index": "search.index",
+    "OutletHint": "search.outlets",
     "ArticleRecord": "search.results", "Copy": "search.results", "FacetCount": "search.results",
     "Hit": "search.results", "IndexStats": "search.results", "SearchResults": "search.results",
     "Citation": "search.results", "Concordance": "search.results", "ConcordanceLine": "search.results",
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from search.errors import (IncompatibleIndex, IndexBusy, IndexNotFound, IndexUnreadable, InvalidQuery, RejectedRecord,
                                SearchTooSlow, WartaError)
     from search.index import Index
+    from search.outlets import OutletHint
     from search.results import (ArticleRecord, Citation, Concordance, ConcordanceLine, Copy, FacetCount, Hit,
                                 IndexStats, SearchResults, TrendCount, Trends, TrendSeries)
 

@@ -750,6 +750,9 @@ class CapitalisationCounter:
     def __init__(self, max_words: int | None = None):
         self.capitalised: Counter[str] = Counter()
         self.lowercase: Counter[str] = Counter()
+        # Of the capitalised sightings, those in capitals throughout ("KPK", "MA"): acronyms, which a
+        # title made from a URL slug writes that way (search.titles).
+        self.upper: Counter[str] = Counter()
         self.max_words = max_words or self.MAX_WORDS
 
     def observe(self, text: str) -> None:
@@ -773,6 +776,9 @@ class CapitalisationCounter:
             # One lower() for all words: the words hold no line break, and a line break ends the
             # context that lower() reads around a capital sigma just as a string's end does.
             self.capitalised.update("\n".join(capitalised).lower().split("\n"))
+            acronyms = [w.lower() for w in capitalised if len(w) > 1 and w.isupper()]
+            if acronyms:
+                self.upper.update(acronyms)
         if len(self.lowercase) + len(self.capitalised) > self.max_words:
             self.prune()
 
@@ -793,12 +799,14 @@ class CapitalisationCounter:
                 doomed = [w for w, n in counter.items() if n <= rare and w not in keep][:excess]
                 for word in doomed:
                     del counter[word]
+                    self.upper.pop(word, None)
             rare *= 2
 
     def merge(self, other: "CapitalisationCounter") -> None:
         """Add another counter's counts to this one (from another worker or batch)."""
         self.capitalised.update(other.capitalised)
         self.lowercase.update(other.lowercase)
+        self.upper.update(other.upper)
 
     def learned_names(self, min_count: int = 3, min_ratio: float = 0.9) -> set[str]:
         """Return the words written capitalised at least min_count times and min_ratio of the time.
@@ -827,7 +835,8 @@ class CapitalisationCounter:
         (Sorting the keys took four times as long: a quarter of a second at the end of every
         build of 7,000 articles.)
         """
-        return json.dumps({"capitalised": self.capitalised, "lowercase": self.lowercase}, ensure_ascii=False)
+        return json.dumps({"capitalised": self.capitalised, "lowercase": self.lowercase, "upper": self.upper},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "CapitalisationCounter":
@@ -836,6 +845,7 @@ class CapitalisationCounter:
         counter = cls()
         counter.capitalised.update(data.get("capitalised", {}))
         counter.lowercase.update(data.get("lowercase", {}))
+        counter.upper.update(data.get("upper", {}))
         return counter
 
 

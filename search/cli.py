@@ -14,6 +14,7 @@ import click
 from search.errors import IndexBusy, WartaError
 
 DEFAULT_INDEX = "index"
+FACET_LIMIT = 8  # facet values printed per facet; the rest are counted
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             envvar="WARTA_INDEX", type=click.Path(file_okay=False), help="Index folder.")
 
@@ -175,12 +176,15 @@ def delete_command(ids, index_dir, wait):
 @index_option
 @click.option("--source", multiple=True, help="Only this outlet (repeat for several).")
 @click.option("--category", multiple=True, help="Only this category (repeat for several).")
-@click.option("--from", "date_from", metavar="DATE", help="Published on or after DATE (2017, 2017-03, 2017-03-02).")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Published on or after DATE (21/10/2017, 21 Oktober 2017, 2017-10-21, 2017-10, 2017).")
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before DATE (the whole day, month or year).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "recent"]), default="relevance",
-              show_default=True, help="recent = relevance with a boost for newer articles.")
-@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--sort", default="relevance", show_default=True,
+              help="relevance, newest, oldest or recent (relevance with a boost for newer articles).")
+# Plain text, checked by the library: the CLI refuses what the web API and the Python API refuse, in
+# the same words.
+@click.option("--page", default="1", show_default=True, help="Results page, from 1.")
+@click.option("--per-page", default="10", show_default=True, help="Results per page, 1 to 100.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (the same data as the API).")
 def search_command(query, index_dir, source, category, date_from, date_to, sort, page, per_page, as_json):
     """Search the index. QUERY: words (every word first, then some of them), +required, "a phrase",
@@ -189,11 +193,29 @@ def search_command(query, index_dir, source, category, date_from, date_to, sort,
 
     with Index.open(index_dir) as index:
         results = index.search(query, page=page, per_page=per_page, source=list(source) or None,
-                               category=list(category) or None, date_from=date_from, date_to=date_to, sort=sort)
+                               category=list(category) or None, date_from=date_from, date_to=date_to,
+                               sort=sort.strip().lower())
     if as_json:
         click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
         return
+    for hint in results.unknown_sources:
+        click.echo(_outlet_hint(hint), err=True)
+    if results.total and not results.hits:
+        raise click.ClickException(
+            f"There is no page {results.page}: this search has {results.total} results on "
+            f"{results.pages} page{'s' if results.pages != 1 else ''} of {results.per_page}. "
+            f"Ask for --page {results.pages} or less.")
     click.echo(_terminal_results(results))
+
+
+def _outlet_hint(hint) -> str:
+    """Return the line that says an outlet filter names no outlet, and which ones it may mean."""
+    from search.outlets import display_name
+
+    named = ", ".join(f"{display_name(o)} ({o})" if display_name(o) != o else o for o in hint.suggestions)
+    if hint.ambiguous:
+        return f"note: several outlets start with '{hint.value}': {named}; name one (--source \"...\")."
+    return f"note: no outlet in this index is called '{hint.value}'" + (f"; did you mean {named}?" if named else ".")
 
 
 def _terminal(html_text: str) -> str:
@@ -230,17 +252,21 @@ def _terminal_results(results) -> str:
             lines.append("-- with some of the words:")
             lines.append("")
         lines.append(f"{rank}. " + _terminal(hit.title_html))
-        lines.append("   " + " | ".join(part for part in (hit.source, (hit.date or "")[:10], hit.category, hit.id) if part))
+        lines.append("   " + " | ".join(part for part in (hit.source_name or hit.source, (hit.date or "")[:16].replace("T", " "),
+                                                          hit.category, hit.id) if part))
         if hit.url:
             lines.append("   " + hit.url)
-        lines.append("   " + _terminal(hit.snippet))
+        # One line: the snippet's own line breaks (paragraphs) would start lines without the indent.
+        lines.append("   " + _terminal(" ".join(hit.snippet.split())))
         if hit.duplicates:
             lines.append("   also in: " + ", ".join(f"{c.source or '?'} ({c.id})" for c in hit.duplicates))
     for name in ("source", "category", "year", "month"):
         counts = results.facets.get(name)
         if counts:
             lines.append("")
-            lines.append(f"{name}: " + ", ".join(f"{f.value} ({f.count})" for f in counts[:8]))
+            shown = ", ".join(f"{f.label or f.value} ({f.count})" for f in counts[:FACET_LIMIT])
+            more = len(counts) - FACET_LIMIT
+            lines.append(f"{name}: {shown}" + (f", and {more} more (--json lists all)" if more > 0 else ""))
     return "\n".join(lines)
 
 
@@ -431,7 +457,8 @@ def stats_command(index_dir, as_json):
     click.echo(f"dates: {stats.date_first or '-'} .. {stats.date_last or '-'}")
     click.echo(f"size: {stats.size_bytes / 1e6:.1f} MB")
     for source, count in stats.sources.items():
-        click.echo(f"  {source}: {count}")
+        name = stats.source_names.get(source) or source
+        click.echo(f"  {name}: {count}" if name == source else f"  {name} ({source}): {count}")
     if stats.analysis_outdated:
         click.echo(f"note: the analyzer (lexicon or rules) changed since this index was built; some words "
                    f"may not match until you rebuild it: warta index --rebuild --index {index_dir} FILE...", err=True)

@@ -170,6 +170,8 @@ def title_from_url(url: str | None) -> str | None:
             words.pop()  # kapanlagi-style hash suffix "-82f43b"
         if words and words[-1].isdigit() and len(words[-1]) >= 5:
             words.pop()  # liputan6-style article number suffix
+        while words and words[0].isdigit() and len(words[0]) >= 5:
+            words.pop(0)  # juara.net-style article number prefix ("173280-kebutuhan-untuk-relawan")
         if len(words) >= 3 and sum(1 for w in words if _LETTER.search(w)) >= 3:
             text = " ".join(words)
             return text[:1].upper() + text[1:]

@@ -22,8 +22,10 @@ class IndexBusy(WartaError):
     """Another writer held the index lock for longer than we were willing to wait."""
 
 
-class InvalidQuery(WartaError):
-    """The query uses advanced syntax that cannot be understood; the message says what is wrong."""
+class InvalidQuery(WartaError, ValueError):
+    """The query or a search argument cannot be honoured; the message says what is wrong.
+
+    Also a ValueError: it is one, and callers that validate input catch ValueError."""
 
 
 class SearchTooSlow(InvalidQuery):

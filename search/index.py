@@ -21,13 +21,16 @@ from typing import Iterator
 import numpy as np
 from whoosh import index as whoosh_index
 
-from search import citation as _citation, concordance as _concordance, highlight, trends as _trends
+from search import citation as _citation, concordance as _concordance, highlight, outlets, titles, trends as _trends
 from search.analysis import analysis_fingerprint
 from search.commits import Commit, has_index, latest_commit
+from search.documents import title_from_url
 from search.errors import IncompatibleIndex, IndexNotFound, IndexUnreadable, InvalidQuery
+from search.messages import Message, N_
 from search.highlight import MatchSpec
-from search.indexer import META_FILE, index_analyzer, names_path
-from search.query import (MAX_PREFIX_EXPANSIONS, ParsedQuery, describe, filter_conditions, near_window, parse)
+from search.indexer import META_FILE, index_analyzer, load_names, names_path
+from search.query import (MAX_PREFIX_EXPANSIONS, Condition, ParsedQuery, describe, filter_conditions, near_window,
+                          parse)
 from search import ranking
 from search.ranking import MISSING, UNDATED, Snapshot, exact_form_scores, exact_forms, proximity_factors
 from search.results import (ArticleRecord, Citation, Concordance, Copy, FacetCount, Hit, IndexStats, SearchResults,
@@ -35,6 +38,8 @@ from search.results import (ArticleRecord, Citation, Concordance, Copy, FacetCou
 from search.schema import SCHEMA_VERSION
 
 SORTS = ("relevance", "newest", "oldest", "recent")
+# The refusal of an out-of-range page or per_page, word for word the web API's.
+WHOLE_NUMBER_RANGE = N_("'{name}' must be a whole number from {minimum} to {maximum}, not {value}.")
 MAX_PER_PAGE = 100
 RECENCY_HALF_LIFE_DAYS = 30.0  # sort="recent": an article this much older than the newest gets half the boost
 RECENCY_WEIGHT = 1.0  # the newest article's score is multiplied by 1 + this
@@ -83,6 +88,7 @@ class Index:
         self._capitalisation = None  # the index's capitalisation counts, loaded for the first suggestion
         self._completion_tables = None  # (phrases.PairTable, spelling.SurfaceWords), loaded for the first completion
         self._names = None  # the capitalisation counts both read
+        self._title_counts = load_names(path)  # cases titles made from URLs (search.titles)
         # Seconds a search may take before it stops with SearchTooSlow (0 or None: no limit). Searches
         # run one at a time, so a runaway one would hold up every other request.
         self.time_limit: float | None = SEARCH_TIME_LIMIT
@@ -162,11 +168,13 @@ class Index:
         stamp = _names_stamp(self.path)
         if stamp != self._names_stamp:
             self._names_stamp, self.analyzer = stamp, _serving_analyzer(self.path)
+            self._title_counts = load_names(self.path)  # cases titles made from URLs (search.titles)
         for name in ("title", "content"):
             if name in searcher.schema:
                 searcher.schema[name].analyzer = self.analyzer
         snapshot = Snapshot(searcher)
         snapshot.analyzer = self.analyzer
+        snapshot.title_counts = self._title_counts
         return snapshot
 
     def _forget_suggestion_tables(self) -> None:
@@ -264,13 +272,13 @@ class Index:
         """
         started = time.perf_counter()
         if sort not in SORTS:
-            raise InvalidQuery(f"Unknown sort '{sort}': use one of {', '.join(SORTS)}.")
-        page, per_page = _whole_number(page, "page", 1), _whole_number(per_page, "per_page", 1)
-        per_page = min(per_page, MAX_PER_PAGE)
+            raise InvalidQuery(Message("Unknown sort '{sort}': use one of {sorts}.", sort=str(sort)[:40], sorts=", ".join(SORTS)))
+        page = _whole_number(page, "page", 1)
+        per_page = _whole_number(per_page, "per_page", 1, MAX_PER_PAGE)  # refused, as the web API does
         if sort == "recent" and recency is None:
             recency = RECENCY_HALF_LIFE_DAYS
         if recency is not None and not (isinstance(recency, (int, float)) and recency > 0):
-            raise InvalidQuery("recency is a half-life in days and must be a positive number.")
+            raise InvalidQuery(Message("recency is a half-life in days and must be a positive number."))
         parsed = parse(text, self.analyzer)
         conditions = filter_conditions(source=source, category=category, date_from=date_from,
                                        date_to=date_to, year=year, month=month)
@@ -281,6 +289,9 @@ class Index:
             snap.deadline = time.perf_counter() + self.time_limit if self.time_limit else None
             try:
                 expansions = _expansions(snap, parsed)
+                parsed.conditions, unknown_sources = _resolve_outlets(snap, parsed.conditions)
+                conditions, unknown_in_filters = _resolve_outlets(snap, conditions)
+                unknown_sources += unknown_in_filters
                 tiers = _matching_tiers(snap, parsed, expansions, conditions)
                 full_docs = np.flatnonzero(tiers.full)
                 docs = np.flatnonzero(tiers.full | tiers.partial)
@@ -319,6 +330,7 @@ class Index:
                            conditions=conditions),
             relaxed=bool(partial_total),
             suggestion=suggestion, facets=facets, partial_total=partial_total, facets_counted=facets_counted,
+            unknown_sources=tuple(unknown_sources),
         )
 
     # -- research tools: whole result sets, trends, keyword in context, citations ------------------
@@ -367,7 +379,7 @@ class Index:
 
         def read(begin: int) -> list[ArticleRecord]:
             with self._lock:  # the searcher's files are shared: read a chunk, then let searches run
-                return [_record(stored) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
+                return [_record(stored, snap) for stored in snap.stored_batch(docs[begin:begin + EXPORT_CHUNK].tolist())]
 
         if docs.size <= EXPORT_CHUNK:
             yield from read(0) if docs.size else ()
@@ -482,11 +494,11 @@ class Index:
     def get(self, article_id: str) -> ArticleRecord | None:
         """Return the full stored article with this id, or None."""
         with self._lock:
-            searcher = self._current().searcher
-            stored = searcher.document(id=str(article_id))
+            snap = self._current()
+            stored = snap.searcher.document(id=str(article_id))
         if stored is None:
             return None
-        return _record(stored)
+        return _record(stored, snap)
 
     def related(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
         """Return articles on the same subject: the best matches for this article's distinctive terms.
@@ -548,7 +560,8 @@ class Index:
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexStats(path=str(self.path), documents=documents, sources=sources,
                           date_first=first, date_last=last, size_bytes=size,
-                          analysis_outdated=self.analysis_outdated())
+                          analysis_outdated=self.analysis_outdated(),
+                          source_names={source: outlets.display_name(source) for source in sources})
 
     def analysis_outdated(self) -> bool:
         """Return True when the analyzer (lexicon or rules) changed since the index was built.
@@ -645,14 +658,46 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _whole_number(value, name: str, minimum: int) -> int:
+def _whole_number(value, name: str, minimum: int, maximum: int | None = None) -> int:
+    """Return value as an int within bounds; refuse it with the message the web API gives."""
     try:
         number = int(value)
+        if isinstance(value, bool) or (isinstance(value, float) and number != value):
+            raise ValueError(value)
     except (TypeError, ValueError):
-        raise InvalidQuery(f"{name} must be a whole number, not {value!r}.") from None
-    if number < minimum:
-        raise InvalidQuery(f"{name} must be at least {minimum}.")
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        if maximum is not None:
+            raise InvalidQuery(Message(WHOLE_NUMBER_RANGE, name=name, minimum=minimum, maximum=maximum,
+                                       value=repr(str(value)[:40])))
+        raise InvalidQuery(Message("'{name}' must be a whole number of at least {minimum}, not {value}.",
+                                   name=name, minimum=minimum, value=repr(str(value)[:40])))
     return number
+
+
+def _resolve_outlets(snap: Snapshot, conditions: list[Condition]):
+    """Return (conditions with outlet names resolved to indexed outlets, hints for names that match none).
+
+    "source:cnn" and source="CNN Indonesia" mean the outlet "cnn indonesia" (search.outlets.resolve);
+    an outlet filter that means no indexed outlet stays as typed (it matches nothing: the results
+    are honest) and comes back as an OutletHint with the outlets it may mean.
+    """
+    known = [label for label in snap.column("source").labels if label]
+    resolved, hints = [], []
+    for condition in conditions:
+        if condition.field != "source":
+            resolved.append(condition)
+            continue
+        values = []
+        for value in condition.values:
+            found = outlets.resolve(value, known)
+            if isinstance(found, outlets.OutletHint):
+                hints.append(found)
+                values.append(value)
+            else:
+                values.extend(v for v in found if v not in values)
+        resolved.append(Condition(condition.field, tuple(dict.fromkeys(values)), condition.negated))
+    return resolved, hints
 
 
 def _long_to_iso(value: int) -> str:
@@ -743,6 +788,9 @@ def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tu
     results lack a word; some_words: both tiers are there; full: which hold every word (None when
     all results are in one tier). For the callers that list results in search's order.
     """
+    # Outlets by name or unambiguous start (source:cnn), for export, trends and the concordance too.
+    parsed.conditions = _resolve_outlets(snap, list(parsed.conditions))[0]
+    conditions = _resolve_outlets(snap, list(conditions))[0]
     tiers = _matching_tiers(snap, parsed, expansions, conditions)
     both = bool(tiers.full.any() and tiers.partial.any())
     relaxed = bool(tiers.partial.any())
@@ -808,7 +856,8 @@ def _facets(snap: Snapshot, docs: np.ndarray, parsed: ParsedQuery | None = None,
         # The same tier as `docs` (counted: "every word", or "some words" when none holds every word).
         return np.flatnonzero(tiers.full if counted == "every word" else tiers.full | tiers.partial)
 
-    facets = {name: tuple(FacetCount(v, n) for v, n in snap.facet_counts(counted_without(name), name))
+    facets = {name: tuple(FacetCount(v, n, outlets.display_name(v) if name == "source" else None)
+                          for v, n in snap.facet_counts(counted_without(name), name))
               for name in FACETS}
     year_docs = counted_without("year")
     years = sorted(facets["year"], key=lambda f: f.value, reverse=True)
@@ -938,8 +987,10 @@ def _copies(snap: Snapshot, doc: int) -> tuple[Copy, ...]:
         if member == doc:
             continue
         stored = snap.stored(member)
-        copies.append(Copy(id=stored["id"], title=stored.get("title") or "", url=stored.get("url"),
-                           source=stored.get("source"), date=_date_text(stored)))
+        copies.append(Copy(id=stored["id"], title=_title(snap, stored), url=stored.get("url"),
+                           source=stored.get("source"), date=_date_text(stored),
+                           source_name=outlets.display_name(stored.get("source")),
+                           title_derived=bool(stored.get("title_derived"))))
     return tuple(sorted(copies, key=lambda c: (c.date or "", c.id)))
 
 
@@ -954,7 +1005,7 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
          snippets: bool = True, every_word: bool = True) -> Hit:
     """Return the Hit of one document: stored fields, marked title and snippet, collapsed copies."""
     stored = snap.stored(doc)
-    title = stored.get("title") or ""
+    title = _title(snap, stored)
     content = stored.get("content") or ""
     if title:
         title_html = highlight.mark(title, title_spec)
@@ -973,14 +1024,27 @@ def _hit(snap: Snapshot, doc: int, score: float, title_spec: MatchSpec, content_
         id=stored["id"], title=title, url=stored.get("url"), source=stored.get("source"),
         date=_date_text(stored), category=stored.get("category"), score=round(score, 4),
         snippet=snippet, title_html=title_html,
-        duplicates=_copies(snap, doc), every_word=every_word,
+        duplicates=_copies(snap, doc), every_word=every_word, source_name=outlets.display_name(stored.get("source")),
+        title_derived=bool(stored.get("title_derived")),
     )
 
 
-def _record(stored: dict) -> ArticleRecord:
-    return ArticleRecord(id=stored["id"], title=stored.get("title") or "", content=stored.get("content") or "",
+def _title(snap: Snapshot, stored: dict) -> str:
+    """Return an article's title; one Warta made from its URL is cased as the index's corpus writes its
+    words. (A title made from the opening words is the article's own text, cased as written.)"""
+    title = stored.get("title") or ""
+    if title and stored.get("title_derived") and title.lower() == (title_from_url(stored.get("url")) or "").lower():
+        return titles.case_title(title, getattr(snap, "title_counts", None))
+    return title
+
+
+def _record(stored: dict, snap: Snapshot | None = None) -> ArticleRecord:
+    title = _title(snap, stored) if snap is not None else stored.get("title") or ""
+    return ArticleRecord(id=stored["id"], title=title, content=stored.get("content") or "",
                          url=stored.get("url"), source=stored.get("source"), date=_date_text(stored),
-                         category=stored.get("category"), cluster=stored.get("cluster"))
+                         category=stored.get("category"), cluster=stored.get("cluster"),
+                         source_name=outlets.display_name(stored.get("source")),
+                         title_derived=bool(stored.get("title_derived")))
 
 
 def _docnum(searcher, article_id: str) -> int | None:

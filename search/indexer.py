@@ -326,6 +326,8 @@ def article_fields(article: Article, cluster: str, content_hash: str | None = No
     }
     if article.url:
         doc["url"] = article.url
+    if article.extra.get("title_derived"):
+        doc["title_derived"] = True
     if article.source:
         doc["source"] = article.source
     if article.category:

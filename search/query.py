@@ -26,13 +26,14 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
 from whoosh import query as wq
 
 from search.analysis import TOKEN_PATTERN, IndonesianAnalyzer, function_words, normalise, plain_analyzer
 from search.errors import InvalidQuery
+from search.messages import Message, N_
 
 MAX_QUERY_CHARS = 1000  # longer text is a pasted article, not a query
 MAX_TERMS = 40  # index terms in one query; bounds the work of one search
@@ -98,7 +99,8 @@ class Condition:
     negated: bool = False
 
     def describe(self) -> str:
-        shown = ",".join(v.text if isinstance(v, DateRange) else v for v in self.values)
+        # Quoted when it holds a space, so that the description can be searched again: source:"cnn indonesia".
+        shown = ",".join(v.text if isinstance(v, DateRange) else (f'"{v}"' if " " in v else v) for v in self.values)
         name = "date" if self.field in ("date", "year", "month") else self.field
         return f"{'-' if self.negated else ''}{name}:{shown}"
 
@@ -209,10 +211,11 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
     if text is None:
         text = ""
     if not isinstance(text, str):
-        raise InvalidQuery(f"The query must be text, not {type(text).__name__}.")
+        raise InvalidQuery(Message("The query must be text, not {kind}.", kind=type(text).__name__))
     if len(text) > MAX_QUERY_CHARS:
-        raise InvalidQuery(f"The query is {len(text)} characters long; shorten it to at most "
-                           f"{MAX_QUERY_CHARS} characters (a few distinctive words work best).")
+        raise InvalidQuery(Message("The query is {length} characters long; shorten it to at most {limit} "
+                                   "characters (a few distinctive words work best).",
+                                   length=len(text), limit=MAX_QUERY_CHARS))
     parsed = ParsedQuery(blank=not text.strip())
     tokens = tokenize(text)
     # Items, left to right: ["words", Words or a tuple of OR-ed Words, negated] or ["cond", Condition].
@@ -262,7 +265,7 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
                 continue
             last = items[-1]
             if (last[0] == "words" and last[2]) or (item[0] == "words" and item[2]):
-                raise InvalidQuery("OR cannot join an excluded word: to exclude both, write -banjir -longsor.")
+                raise InvalidQuery(Message("OR cannot join an excluded word: to exclude both, write -banjir -longsor."))
             if last[0] == "words" and item[0] == "words":
                 last[1] = _alternatives(last[1]) + _alternatives(item[1])
                 continue
@@ -270,8 +273,8 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
                     and not last[1].negated and not item[1].negated:
                 items.append(list(item))  # values of one field are alternatives anyway (merged below)
                 continue
-            raise InvalidQuery("OR can join words, phrases, or two filters on the same field "
-                               "(source:kompas OR source:detik), not a word and a filter.")
+            raise InvalidQuery(Message("OR can join words, phrases, or two filters on the same field "
+                                       "(source:kompas OR source:detik), not a word and a filter."))
         if item is not None:
             items.append(list(item))
     for item in items:
@@ -284,10 +287,11 @@ def parse(text: str, analyzer: IndonesianAnalyzer | None = None) -> ParsedQuery:
     _drop_question_nouns(parsed)
     term_count = sum(len(w.terms) for w in parsed.words + parsed.excluded)
     if term_count > MAX_TERMS:
-        raise InvalidQuery(f"The query has {term_count} search terms; use at most {MAX_TERMS}.")
+        raise InvalidQuery(Message("The query has {count} search terms; use at most {limit}.",
+                                   count=term_count, limit=MAX_TERMS))
     if parsed.excluded and not parsed.groups and not any(not c.negated for c in parsed.conditions):
-        raise InvalidQuery("A query cannot only exclude words: add a word or filter to search for, "
-                           "e.g. banjir -jakarta.")
+        raise InvalidQuery(Message("A query cannot only exclude words: add a word or filter to search for, "
+                                   "e.g. banjir -jakarta."))
     make_function_words_optional(parsed)
     return parsed
 
@@ -410,15 +414,16 @@ def _parse_token(token: _Token, negated: bool, parsed: ParsedQuery, analyzer: In
     if token.field in FILTER_FIELDS:
         value = token.text.strip()
         if not value:
-            raise InvalidQuery(f"{token.field}: needs a value right after the colon, e.g. "
-                               + {"source": "source:kompas", "category": "category:olahraga",
-                                  "date": "date:2017-03"}[token.field] + ".")
+            raise InvalidQuery(Message("{field}: needs a value right after the colon, e.g. {example}.",
+                                       field=token.field,
+                                       example={"source": "source:kompas", "category": "category:olahraga",
+                                                "date": "date:2017-03"}[token.field]))
         if token.field == "date":
             return ("cond", Condition("date", (parse_date_value(value),), negated))
         return ("cond", Condition(token.field, (value.lower(),), negated))
     if token.field is not None and not token.text.strip():
-        raise InvalidQuery(f"{token.field}: needs a word or \"phrase\" right after the colon, "
-                           f"e.g. {token.field}:banjir.")
+        raise InvalidQuery(Message("{field}: needs a word or \"phrase\" right after the colon, e.g. {field}:banjir.",
+                                   field=token.field))
     text = token.text
     if not token.quoted and "*" in text:
         words = _prefix_words(text, token.field)
@@ -473,13 +478,16 @@ _PREFIX = re.compile(r"\w[\w'-]*", re.UNICODE)
 def _prefix_words(text: str, fieldname: str | None) -> Words:
     stem = text.rstrip("*")
     if not stem:
-        raise InvalidQuery(f"A wildcard needs at least {MIN_PREFIX_CHARS} letters before the *, e.g. korup*.")
+        raise InvalidQuery(Message("A wildcard needs at least {count} letters before the *, e.g. korup*.",
+                                   count=MIN_PREFIX_CHARS))
     if "*" in stem:
-        raise InvalidQuery(f"'{text}': * works only at the end of a word (korup* finds korupsi, koruptor).")
+        raise InvalidQuery(Message("'{text}': * works only at the end of a word (korup* finds korupsi, koruptor).",
+                                   text=text))
     if not _PREFIX.fullmatch(stem):
-        raise InvalidQuery(f"'{text}': a wildcard works on letters and digits only, e.g. korup*.")
+        raise InvalidQuery(Message("'{text}': a wildcard works on letters and digits only, e.g. korup*.", text=text))
     if len(stem) < MIN_PREFIX_CHARS:
-        raise InvalidQuery(f"'{text}': a wildcard needs at least {MIN_PREFIX_CHARS} letters before the *.")
+        raise InvalidQuery(Message("'{text}': a wildcard needs at least {count} letters before the *.",
+                                   text=text, count=MIN_PREFIX_CHARS))
     return Words(text=text, terms=(stem.lower(),), positions=(0,), field=fieldname, kind="prefix")
 
 
@@ -490,8 +498,18 @@ def _prefix_words(text: str, fieldname: str | None) -> Words:
 _DATE_PART = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
+# Days, months and years in filters are Western Indonesian Time (UTC+7) ones: the days the archive's
+# dates are shown in, and those its year and month facets count. The date column holds UTC.
+_WIB_OFFSET = timedelta(hours=7)
+
+
+def _utc(local: datetime) -> datetime:
+    """Return a naive WIB time as the naive UTC time the date column compares with."""
+    return local - _WIB_OFFSET
+
+
 def _period(text: str, what: str) -> tuple[datetime, datetime]:
-    """Return [start, end) of a year, month or day written as 2017, 2017-03 or 2017-03-02."""
+    """Return [start, end) of a year, month or day written as 2017, 2017-03 or 2017-03-02 (naive, local)."""
     match = _DATE_PART.fullmatch(text.strip())
     if not match:
         raise ValueError(what)
@@ -520,21 +538,58 @@ def parse_date_value(value: str) -> DateRange:
             low, high = value.split("..", 1)
             if not low.strip() and not high.strip():
                 raise ValueError(value)
-            start = _period(low, value)[0] if low.strip() else None
-            end = _period(high, value)[1] if high.strip() else None
+            start = _utc(_period(low, value)[0]) if low.strip() else None
+            end = _utc(_period(high, value)[1]) if high.strip() else None
             if start and end and start >= end:
-                raise InvalidQuery(f"date:{value} ends before it starts. {DATE_HELP}")
+                raise InvalidQuery(Message("date:{value} ends before it starts. Use date:2017, date:2017-03, "
+                                           "date:2017-03-02, or a range such as date:2017-01-01..2017-06-30 "
+                                           "(either end may be left open: date:2017.. or date:..2018-06).",
+                                           value=value))
             return DateRange(start, end, value)
         start, end = _period(value, value)
-        return DateRange(start, end, value)
+        return DateRange(_utc(start), _utc(end), value)
+    except InvalidQuery:
+        raise  # a ValueError too, but already says what to do
     except ValueError:
-        raise InvalidQuery(f"Cannot read the date in 'date:{value}'. {DATE_HELP}") from None
+        raise InvalidQuery(Message("Cannot read the date in 'date:{value}'. Use date:2017, date:2017-03, "
+                                   "date:2017-03-02, or a range such as date:2017-01-01..2017-06-30 "
+                                   "(either end may be left open: date:2017.. or date:..2018-06).",
+                                   value=value[:40])) from None
+
+
+DATE_UNREADABLE = N_("Cannot read the date '{text}'. Write it as 21/10/2017, 21 Oktober 2017, 2017-10-21, "
+                     "2017-10 or 2017.")
+DATE_RANGE_EMPTY = N_("The date range is empty: the start ({start}) is after the end ({end}). Swap the two dates.")
+
+
+def _written_day(text: str) -> date | None:
+    """Return the day of a date written as ingest reads dates ("21/10/2017", "21 Oktober 2017",
+    "Sabtu, 21 Okt 2017"), or None; only a plain day, not a moment with a time of day."""
+    from search.ingest.dates import parse_date
+
+    if re.search(r"\d[:.]\d{2}\b(?!\.\d{4})", text) and not re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
+        return None  # a time of day: read below as ISO 8601, or refused
+    when = parse_date(text)
+    return when.date() if when is not None else None
+
+
+def parse_day(value: str) -> date | None:
+    """Return the day a date filter's text names in any form to_datetime() reads as a day, else None."""
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            return date.fromisoformat("%s-%02d-%02d" % tuple(int(p) for p in text.split("-")))
+    except ValueError:
+        return None
+    return _written_day(text)
 
 
 def to_datetime(value, *, end: bool = False) -> datetime | None:
     """Return a UTC-naive datetime for a date_from/date_to argument (ISO text, date or datetime).
 
-    A whole day, month or year given as `end` means up to the end of that period.
+    A whole day, month or year given as `end` means up to the end of that period. Days are also read
+    as ingest reads archive dates ("21/10/2017", "21 Oktober 2017"): the CLI, the Python API and the
+    web's date fields take the same forms.
     """
     if value is None or value == "":
         return None
@@ -542,20 +597,48 @@ def to_datetime(value, *, end: bool = False) -> datetime | None:
         if value.utcoffset() is not None:
             value = (value - value.utcoffset()).replace(tzinfo=None)
         return value
-    if isinstance(value, date):
+    if isinstance(value, date):  # a WIB day
         start = datetime(value.year, value.month, value.day)
-        return start + timedelta(days=1) if end else start
+        return _utc(start + timedelta(days=1) if end else start)
     text = str(value).strip()
     if _DATE_PART.fullmatch(text):
-        try:
-            start, stop = _period(text, text)
-        except ValueError:
-            raise InvalidQuery(f"Cannot read the date '{text}'. Write it as 2017-03-02, 2017-03 or 2017.") from None
-        return stop if end else start
+        start, stop = _text_period(text)
+        return _utc(stop if end else start)
+    day = _written_day(text)
+    if day is not None:
+        return to_datetime(day, end=end)
+    return to_datetime(_moment(text))
+
+
+def _text_period(text: str) -> tuple[datetime, datetime]:
     try:
-        return to_datetime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        return _period(text, text)
     except ValueError:
-        raise InvalidQuery(f"Cannot read the date '{text}'. Write it as 2017-03-02, 2017-03 or 2017.") from None
+        raise InvalidQuery(Message(DATE_UNREADABLE, text=text[:40])) from None
+
+
+def _moment(text: str) -> datetime:
+    """Return an ISO 8601 date and time as an aware datetime (WIB when it names no zone, as in ingest)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidQuery(Message(DATE_UNREADABLE, text=text[:40])) from None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=timezone(_WIB_OFFSET))
+
+
+def bound_day(value: str, *, end: bool = False) -> date | None:
+    """Return the WIB day a date_from (or, with end, date_to) in any accepted form stands for: the
+    first day of a year or month, or its last with end ("2017" as an end is 2017-12-31)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if _DATE_PART.fullmatch(text):
+        start, stop = _text_period(text)
+        return (stop - timedelta(days=1)).date() if end else start.date()
+    day = _written_day(text)
+    if day is not None:
+        return day
+    return _moment(text).astimezone(timezone(_WIB_OFFSET)).date()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -579,6 +662,17 @@ def merge_conditions(conditions: Iterable[Condition]) -> list[Condition]:
     return list(merged.values()) + out
 
 
+def _as_written(value) -> str:
+    """Return a date_from/date_to argument as date: writes it, so that the description can be searched
+    again ("21/10/2017" -> "2017-10-21")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    day = parse_day(str(value))
+    return day.isoformat() if day else str(value).strip()
+
+
 def filter_conditions(source=None, category=None, date_from=None, date_to=None, year=None,
                       month=None) -> list[Condition]:
     """Return the conditions for the search() keyword filters (each may be one value or a list)."""
@@ -595,8 +689,8 @@ def filter_conditions(source=None, category=None, date_from=None, date_to=None, 
     start, end = to_datetime(date_from), to_datetime(date_to, end=True)
     if start or end:
         if start and end and start >= end:
-            raise InvalidQuery(f"The date range {date_from} .. {date_to} ends before it starts.")
-        shown = f"{date_from or ''}..{date_to or ''}"
+            raise InvalidQuery(Message(DATE_RANGE_EMPTY, start=date_from, end=date_to))
+        shown = f"{_as_written(date_from)}..{_as_written(date_to)}"
         conditions.append(Condition("date", (DateRange(start, end, shown),)))
     return conditions
 
@@ -695,26 +789,31 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
     parts = [(" OR " if any_word else " ").join(groups)] if groups else []
     parts += dict.fromkeys("-" + show(w) for w in parsed.excluded)  # a hyphenated word's two forms: once
     parts += [c.describe() for c in list(parsed.conditions) + list(conditions)]
+    # A Message joined from parts: the words as typed, and notes a front end shows in its reader's language.
     text = " ".join(p for p in parts if p)
-    if not text:
-        text = "all articles" if parsed.blank else "nothing searchable"
-    if any_word:
-        text += " (no article has every word; showing articles with some of them" + _kept(parsed) + ")"
+    pieces = [Message.verbatim(text)] if text else [
+        Message(N_("all articles")) if parsed.blank else Message(N_("nothing searchable"))]
+    kept = _kept(parsed)
+    if any_word and kept:
+        pieces.append(Message(N_("(no article has every word; showing articles with some of them, each with {words})"),
+                              words=kept))
+    elif any_word:
+        pieces.append(Message(N_("(no article has every word; showing articles with some of them)")))
+    elif some_words and kept:
+        pieces.append(Message(N_("(then articles with some of the words, each with {words}, after those with every word)"),
+                              words=kept))
     elif some_words:
-        text += " (then articles with some of the words" + _kept(parsed) + ", after those with every word)"
-    if parsed.notes:
-        text += " (" + "; ".join(parsed.notes) + ")"
+        pieces.append(Message(N_("(then articles with some of the words, after those with every word)")))
+    for note in parsed.notes:
+        pieces.append(Message(N_("({note})"), note=note))
     if parsed.optional:
-        text += " (optional: " + ", ".join(w.text for w in parsed.optional) + ")"
+        pieces.append(Message(N_("(optional: {words})"), words=", ".join(w.text for w in parsed.optional)))
     if parsed.ignored:
-        text += " (ignored: " + ", ".join(parsed.ignored) + ")"
-    return text
+        pieces.append(Message(N_("(ignored: {words})"), words=", ".join(parsed.ignored)))
+    return Message.joined(pieces)
 
 
 def _kept(parsed: ParsedQuery) -> str:
-    """Return ", each with X" naming what partial matches still hold (required words, phrases), or ""."""
+    """Return what partial matches still hold (required words, phrases), comma-separated, or ""."""
     kept = [w for group, required in zip(parsed.groups, parsed.required_groups()) if required for w in group]
-    if not kept:
-        return ""
-    names = [f'"{w.text}"' if w.kind in ("phrase", "near") else w.text for w in kept]
-    return ", each with " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
+    return ", ".join(f'"{w.text}"' if w.kind in ("phrase", "near") else w.text for w in kept)

@@ -232,10 +232,12 @@ class Snapshot:
     def check_time(self) -> None:
         """Raise SearchTooSlow when the running search is past its deadline (called before costly steps)."""
         if self.deadline is not None and time.perf_counter() > self.deadline:
-            raise SearchTooSlow(
+            from search.messages import Message
+
+            raise SearchTooSlow(Message(
                 "This search needs too much work to answer in time (many words, wildcards, or quoted phrases "
                 "of very common words). Make it more specific: fewer words, more letters before a *, fewer or "
-                "rarer words in quotes.")
+                "rarer words in quotes."))
 
     def stored(self, doc: int) -> dict:
         """Return the stored fields of a document (recently used ones are kept: hits repeat)."""

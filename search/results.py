@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from search.outlets import OutletHint
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -13,6 +15,8 @@ class Copy:
     url: str | None
     source: str | None
     date: str | None  # ISO 8601
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Hit:
     title_html: str  # HTML-safe title; matches wrapped in <mark>
     duplicates: tuple[Copy, ...] = ()
     every_word: bool = True  # False: a partial match (some of the query's words), listed after the full ones
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class FacetCount:
 
     value: str
     count: int
+    label: str | None = None  # what to show for the value (an outlet's own name); None: the value
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class SearchResults:
     # What the facets count: "every word" (the `total` stories), or "some words" (the partial
     # matches, when no story holds every word).
     facets_counted: str = "every word"
+    # Outlet filters that name no indexed outlet, each with the outlets it may mean ("did you mean").
+    unknown_sources: tuple[OutletHint, ...] = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +86,8 @@ class ArticleRecord:
     date: str | None
     category: str | None
     cluster: str | None = None
+    source_name: str | None = None  # the outlet's own name for itself ("CNN Indonesia")
+    title_derived: bool = False  # the archive gave no title: Warta made this one (URL or opening words)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,6 +104,7 @@ class IndexStats:
     date_last: str | None
     size_bytes: int
     analysis_outdated: bool = False  # the analyzer changed since the build: rebuild to match every word
+    source_names: dict[str, str] = field(default_factory=dict)  # outlet -> its own name ("CNN Indonesia")
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -13,7 +13,8 @@ from search.analysis import IndonesianAnalyzer
 # 2: FastPositions posting format, `published` (original ISO date), `signature` LSH bands.
 # 3: the LSH bands left the index for its band table (search.dedupe.BandTable).
 # 4: every word indexed (no stop list); hyphenated words as their parts plus the joined form.
-SCHEMA_VERSION = 4
+# 5: `title_derived`, stored for articles whose title Warta made (from the URL or the opening words).
+SCHEMA_VERSION = 5
 
 
 class FastPositions(formats.Positions):
@@ -92,4 +93,5 @@ def build_schema() -> fields.Schema:
         category=fields.ID(stored=True, sortable=True),
         cluster=fields.ID(stored=True, sortable=True),   # near-duplicate group key, for collapse
         content_hash=fields.ID(stored=True),             # exact-duplicate detection
+        title_derived=fields.STORED(),                   # True when the archive gave no title (ours)
     )

@@ -95,10 +95,10 @@ def test_search_facet_paging_article_and_back(page, server_url):
     assert page.locator(".snippet mark").count() > 0
     assert page.locator(".hit-title mark").first.inner_text().lower() == "pemilu"
 
-    page.locator("#facet-source + ul").get_by_role("link", name="kompas").click()
+    page.locator("#facet-source + ul").get_by_role("link", name="Kompas.com").click()
     page.wait_for_url("**source=kompas**")
-    assert page.get_by_role("link", name="Remove filter Outlet: kompas").is_visible()
-    assert set(page.locator(".hit .source").all_inner_texts()) == {"kompas"}
+    assert page.get_by_role("link", name="Remove filter Outlet: Kompas.com").is_visible()
+    assert set(page.locator(".hit .source").all_inner_texts()) == {"Kompas.com"}
 
     page.get_by_role("link", name="Next").click()
     page.wait_for_url("**page=2**")
@@ -140,7 +140,7 @@ def test_keyboard_only_use(page, server_url):
     page.wait_for_url("**q=pemilu+kabupaten**")
 
 
-@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("width", [320, 360, 1280])
 def test_pages_fit_the_screen_without_sideways_scrolling(browser, server_url, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()

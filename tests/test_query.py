@@ -1,5 +1,5 @@
 """The query language: what user text means, and that no text crashes the parser."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -54,6 +54,9 @@ def test_fields_and_filters():
     assert by_field[("source", True)] == ("antara",)
 
 
+WIB = timedelta(hours=7)
+
+
 @pytest.mark.parametrize("value, start, end", [
     ("2017", datetime(2017, 1, 1), datetime(2018, 1, 1)),
     ("2017-03", datetime(2017, 3, 1), datetime(2017, 4, 1)),
@@ -65,7 +68,8 @@ def test_fields_and_filters():
 def test_date_values(value, start, end):
     (condition,) = parse(f"banjir date:{value}").conditions
     span = condition.values[0]
-    assert (span.start, span.end) == (start, end)
+    # Days are WIB days; the bounds are the UTC times the date column holds (7 hours earlier).
+    assert (span.start, span.end) == tuple(t - WIB if t else None for t in (start, end))
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -175,7 +179,7 @@ def test_keyword_filters():
     assert fields["source"] == ("kompas", "detik")
     assert fields["year"] == ("2017",)
     span = fields["date"][0]
-    assert span.start == datetime(2017, 1, 1) and span.end == datetime(2018, 1, 1)
+    assert span.start == datetime(2017, 1, 1) - WIB and span.end == datetime(2018, 1, 1) - WIB
     with pytest.raises(InvalidQuery):
         filter_conditions(date_from="yesterday")
 

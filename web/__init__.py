@@ -35,8 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, archive, errors, markup, research, views
+    from web import api, archive, errors, i18n, markup, research, views
 
+    i18n.init_app(app)
     archive.init_app(app)
     markup.register(app)
     errors.init_app(app)

@@ -5,6 +5,8 @@ from dataclasses import asdict, is_dataclass
 
 from flask import Blueprint, current_app, jsonify, request
 
+from search.index import MAX_PER_PAGE, WHOLE_NUMBER_RANGE
+from search.messages import Message
 from web import params as search_params
 from web.archive import archive, article_and_related, get_index, run_search
 from web.research import article_citation
@@ -18,8 +20,8 @@ def search():
     config = current_app.config
     state = search_params.parse(request.args, config["MAX_QUERY_LENGTH"], config["MAX_PAGE"])
     if not state.q and not state.has_filters:
-        raise search_params.BadParameter("Missing query: pass the words to search as ?q=... "
-                                         "(or a filter such as ?source=... to browse)")
+        raise search_params.BadParameter(Message("Missing query: pass the words to search as ?q=... "
+                                                 "(or a filter such as ?source=... to browse)"), "q")
     per_page = _per_page(request.args.get("per_page"), config["PER_PAGE"])
     return jsonify(run_search(state, per_page).as_dict())
 
@@ -31,8 +33,9 @@ def _per_page(raw: str | None, default: int) -> int:
         value = int(raw)
     except ValueError:
         value = 0
-    if not 1 <= value <= 100:
-        raise search_params.BadParameter(f"'per_page' must be a whole number from 1 to 100, not {raw[:40]!r}.")
+    if not 1 <= value <= MAX_PER_PAGE:
+        raise search_params.BadParameter(Message(WHOLE_NUMBER_RANGE, name="per_page", minimum=1, maximum=MAX_PER_PAGE,
+                                                 value=repr(raw.strip()[:40])), "per_page")
     return value
 
 
@@ -58,7 +61,7 @@ def suggest():
     q = " ".join(request.args.get("q", "").split())
     limit = current_app.config["SUGGEST_LIMIT"]
     if len(q) > current_app.config["MAX_QUERY_LENGTH"]:
-        raise search_params.BadParameter("The text to complete is too long.")
+        raise search_params.BadParameter(Message("The text to complete is too long."), "q")
     suggestions = get_index().suggest(q, limit=limit) if q else []
     if request.args.get("format") == "opensearch":
         return jsonify([q, suggestions])

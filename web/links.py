@@ -6,17 +6,43 @@ rendering to about a millisecond.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote, urlencode
 
+from babel.dates import format_date
 from flask import request
+from flask_babel import gettext
 
 from search import SearchResults
-from web.markup import date_label
+from search.outlets import display_name
+from web.i18n import current_language, date_label
 from web.params import SORTS, SearchParams
 
-FACETS = (("source", "Outlet"), ("category", "Category"), ("year", "Year"), ("month", "Month"))
-SORT_LABELS = {"relevance": "relevance", "recent": "relevant and recent", "newest": "newest", "oldest": "oldest"}
+FACETS = ("source", "category", "year", "month")
+FACET_LIMIT = 8  # values a facet list shows; the rest are behind a "N more" disclosure
+BROWSE_SORTS = ("newest", "oldest")  # without words to rank by, only dates order the list
+
+
+def facet_label(name: str) -> str:
+    """Return the heading of a facet (and the kind of filter a chip removes), in the reader's language."""
+    return {"source": gettext("Outlet"), "category": gettext("Category"), "year": gettext("Year"),
+            "month": gettext("Month"), "from": gettext("From"), "to": gettext("To")}[name]
+
+
+def sort_label(sort: str) -> str:
+    return {"relevance": gettext("relevance"), "recent": gettext("relevant and recent"),
+            "newest": gettext("newest"), "oldest": gettext("oldest")}.get(sort, sort)
+
+
+def month_label(value: str) -> str:
+    """Return "Maret 2017" / "March 2017" for a month facet value "2017-03"."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return format_date(date(year, month, 1), "LLLL y", locale=current_language())
+    except ValueError:
+        return value
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,7 @@ class FacetGroup:
     name: str
     label: str
     links: tuple[Link, ...]
+    rest: tuple[Link, ...] = ()  # the values after the FACET_LIMIT most frequent, shown on request
 
 
 def search_url(state: SearchParams) -> str:
@@ -46,16 +73,18 @@ def search_url(state: SearchParams) -> str:
     return base + "?" + urlencode(args, doseq=True) if args else base
 
 
-def article_url(article_id: str, q: str | None = None) -> str:
-    """Return the article page URL, carrying the query whose matches it marks."""
+def article_url(article_id: str, q: str | SearchParams | None = None) -> str:
+    """Return the article page URL, carrying the search it was found with (its query marks the
+    matches; its filters, sort and page make the page's link back to the results)."""
     url = request.script_root + "/articles/" + quote(article_id, safe="")
-    return url + "?" + urlencode({"q": q}) if q else url
+    args = q.query_args() if isinstance(q, SearchParams) else ({"q": q} if q else {})
+    return url + "?" + urlencode(args, doseq=True) if args else url
 
 
 def facet_groups(results: SearchResults, state: SearchParams) -> list[FacetGroup]:
     """Return the facets that have values, each value linking to the narrowed (or widened) search."""
     groups = []
-    for name, label in FACETS:
+    for name in FACETS:
         counts = results.facets.get(name) or ()
         if not counts:
             continue
@@ -63,29 +92,57 @@ def facet_groups(results: SearchResults, state: SearchParams) -> list[FacetGroup
         for item in counts:
             selected = state.is_selected(name, item.value)
             target = state.removing(name, item.value) if selected else state.adding(name, item.value)
-            links.append(Link(item.value, search_url(target), selected, item.count))
-        groups.append(FacetGroup(name, label, tuple(links)))
+            links.append(Link(value_label(name, item.value, item.label), search_url(target), selected, item.count))
+        # The most frequent first, and every chosen value even when it is not among them.
+        shown = links[:FACET_LIMIT] + [link for link in links[FACET_LIMIT:] if link.current]
+        rest = tuple(link for link in links[FACET_LIMIT:] if not link.current)
+        groups.append(FacetGroup(name, facet_label(name), tuple(shown), rest))
     return groups
+
+
+def value_label(name: str, value: str, label: str | None = None) -> str:
+    """Return how a facet value is shown: an outlet by its own name, a month by its name."""
+    if name == "source":
+        return label or display_name(value) or value
+    if name == "month":
+        return month_label(value)
+    return label or value
+
+
+def outlet_fix_url(state: SearchParams, typed: str, outlet: str) -> str:
+    """Return the search with an outlet filter that named no outlet replaced by `outlet` (a "did you mean")."""
+    if typed in state.sources:
+        return search_url(state.removing("source", typed).adding("source", outlet))
+    shown = f'"{outlet}"' if " " in outlet else outlet
+    pattern = re.compile(r'(?i)\bsource:(?:"' + re.escape(typed) + r'"|' + re.escape(typed) + r'(?![^\s)]))')
+    return search_url(state.with_query(pattern.sub(lambda m: "source:" + shown, state.q, count=1)))
 
 
 def chips(state: SearchParams) -> list[Link]:
     """Return one removable chip per active filter."""
-    found = [Link(v, search_url(state.removing("source", v)), label="Outlet") for v in state.sources]
-    found += [Link(v, search_url(state.removing("category", v)), label="Category") for v in state.categories]
+    found = [Link(value_label("source", v), search_url(state.removing("source", v)), label=facet_label("source"))
+             for v in state.sources]
+    found += [Link(v, search_url(state.removing("category", v)), label=facet_label("category")) for v in state.categories]
     if state.year:
-        found.append(Link(state.year, search_url(state.removing("year")), label="Year"))
+        found.append(Link(state.year, search_url(state.removing("year")), label=facet_label("year")))
     if state.month:
-        found.append(Link(state.month, search_url(state.removing("month")), label="Month"))
+        found.append(Link(month_label(state.month), search_url(state.removing("month")), label=facet_label("month")))
     if state.date_from:
-        found.append(Link(date_label(state.date_from), search_url(state.removing("from")), label="From"))
+        found.append(Link(date_label(state.date_from), search_url(state.removing("from")), label=facet_label("from")))
     if state.date_to:
-        found.append(Link(date_label(state.date_to), search_url(state.removing("to")), label="To"))
+        found.append(Link(date_label(state.date_to), search_url(state.removing("to")), label=facet_label("to")))
     return found
 
 
 def sort_links(state: SearchParams) -> list[Link]:
-    """Return one link per sort order, labelled for people; the current one marked."""
-    return [Link(SORT_LABELS.get(sort, sort), search_url(state.with_sort(sort)), sort == state.sort) for sort in SORTS]
+    """Return one link per sort order, labelled for people; the current one marked.
+
+    Browsing without words lists articles newest first (Index.search does), so there the orders are
+    newest and oldest, and newest is marked when no other was chosen."""
+    if not state.q:
+        current = state.sort if state.sort in BROWSE_SORTS else "newest"
+        return [Link(sort_label(sort), search_url(state.with_sort(sort)), sort == current) for sort in BROWSE_SORTS]
+    return [Link(sort_label(sort), search_url(state.with_sort(sort)), sort == state.sort) for sort in SORTS]
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from web.i18n import date_label  # noqa: F401  (dates are written in the reader's language there)
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # chart axes (web.charts)
 _MARK_TAG = re.compile(r"</?mark>")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def marked(fragment: str | None) -> Markup:
@@ -29,17 +30,6 @@ def paragraphs(text: str | None) -> list[str]:
     if not text:
         return []
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-
-
-def date_label(iso: str | None) -> str:
-    """Return "2 Mar 2017" for an ISO date or datetime, "" for none, the text itself if unreadable."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
 def date_only(iso: str | None) -> str:
@@ -63,6 +53,5 @@ def register(app) -> None:
     """Make the helpers available to templates as filters."""
     app.add_template_filter(marked)
     app.add_template_filter(paragraphs)
-    app.add_template_filter(date_label)
     app.add_template_filter(date_only)
     app.add_template_filter(safe_url)

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Mapping
+
+from search import InvalidQuery
+from search.index import SORTS as LIBRARY_SORTS, WHOLE_NUMBER_RANGE
+from search.messages import Message
+from search.query import DATE_RANGE_EMPTY, bound_day
 
 SORTS = ("relevance", "recent", "newest", "oldest")  # "recent": relevance with a boost for newer articles
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_FILTER_VALUES = 20  # more repeated source/category values than any facet list shows
 MAX_FILTER_LENGTH = 100
 UNDATED = "undated"  # year=undated: the articles without a date (search.ranking.UNDATED)
 
 
 class BadParameter(ValueError):
-    """A URL parameter cannot be understood; the message says which one and what it should look like."""
+    """A URL parameter cannot be understood; the message says which one and what it should look like.
+
+    `param` names the parameter ("from", "page"; "dates" for a reversed range), so that the page can
+    give the advice that fits and keep what else the search had."""
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -140,8 +150,8 @@ def parse(args, max_query_length: int, max_page: int) -> SearchParams:
     """Return the SearchParams of request arguments (a werkzeug MultiDict); raise BadParameter."""
     q = " ".join((args.get("q") or "").split())
     if len(q) > max_query_length:
-        raise BadParameter(f"The query is {len(q)} characters long; the limit is {max_query_length}. "
-                           "Use fewer or shorter words.")
+        raise BadParameter(Message("The query is {length} characters long; the limit is {limit}. "
+                                   "Use fewer or shorter words.", length=len(q), limit=max_query_length), "q")
     params = SearchParams(
         q=q,
         sources=_values(args, "source"),
@@ -154,8 +164,35 @@ def parse(args, max_query_length: int, max_page: int) -> SearchParams:
         page=_page(args.get("page"), max_page),
     )
     if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise BadParameter(f"The date range is empty: 'from' ({params.date_from}) is after 'to' ({params.date_to}).")
+        raise BadParameter(Message(DATE_RANGE_EMPTY, start=params.date_from, end=params.date_to), "dates")
     return params
+
+
+def parse_leniently(args, max_query_length: int, max_page: int) -> SearchParams:
+    """Return the search state of request arguments, leaving out what cannot be read (for links back
+    to a search, which must never fail)."""
+    fixed = {name: args.getlist(name) if hasattr(args, "getlist") else [args[name]] for name in args}
+    for _attempt in range(len(fixed) + 1):
+        try:
+            return parse(_MultiArgs(fixed), max_query_length, max_page)
+        except BadParameter as exc:
+            dropped = {"dates": ("from", "to")}.get(exc.param, (exc.param,))
+            if not any(name in fixed for name in dropped):
+                break
+            for name in dropped:
+                fixed.pop(name, None)
+    return SearchParams()
+
+
+class _MultiArgs(dict):
+    """The little of a werkzeug MultiDict that parse() uses, over {name: [values]}."""
+
+    def get(self, name, default=None):
+        values = super().get(name)
+        return values[0] if values else default
+
+    def getlist(self, name):
+        return list(super().get(name, ()))
 
 
 def _values(args, name: str) -> tuple[str, ...]:
@@ -167,10 +204,12 @@ def _values(args, name: str) -> tuple[str, ...]:
         if not value or value in values:
             continue
         if len(value) > MAX_FILTER_LENGTH:
-            raise BadParameter(f"The {name} filter value is too long (over {MAX_FILTER_LENGTH} characters).")
+            raise BadParameter(Message("The {name} filter value is too long (over {limit} characters).",
+                                       name=name, limit=MAX_FILTER_LENGTH), name)
         values.append(value)
     if len(values) > MAX_FILTER_VALUES:
-        raise BadParameter(f"Too many {name} filters ({len(values)}); at most {MAX_FILTER_VALUES} at once.")
+        raise BadParameter(Message("Too many {name} filters ({count}); at most {limit} at once.",
+                                   name=name, count=len(values), limit=MAX_FILTER_VALUES), name)
     return tuple(values)
 
 
@@ -181,7 +220,8 @@ def _year(raw: str | None) -> str | None:
     if raw.lower() == UNDATED:  # the year facet's bucket of articles without a date
         return UNDATED
     if not _YEAR.match(raw):
-        raise BadParameter(f"'year' must be a four-digit year such as 2017 (or undated), not {raw[:40]!r}.")
+        raise BadParameter(Message("'year' must be a four-digit year such as 2017 (or undated), not {value}.",
+                                   value=repr(raw[:40])), "year")
     return raw
 
 
@@ -191,7 +231,8 @@ def _month(raw: str | None) -> str | None:
     raw = raw.strip()
     match = _MONTH.match(raw)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise BadParameter(f"'month' must be a month written YYYY-MM, such as 2017-03, not {raw[:40]!r}.")
+        raise BadParameter(Message("'month' must be a month written YYYY-MM, such as 2017-03, not {value}.",
+                                   value=repr(raw[:40])), "month")
     return raw
 
 
@@ -199,12 +240,16 @@ def _date(raw: str | None, name: str) -> str | None:
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
+    # The forms the library reads (21/10/2017, 21 Oktober 2017, 2017-10-21, 2017-10, 2017), with its
+    # message when it cannot; kept in the URL as the ISO day it means ('to' 2017 is 2017-12-31).
     try:
-        if _DAY.match(raw):
-            return date.fromisoformat(raw).isoformat()
-    except ValueError:  # 2017-02-30
-        pass
-    raise BadParameter(f"'{name}' must be a date written YYYY-MM-DD, such as 2017-03-02, not {raw[:40]!r}.")
+        day = bound_day(raw, end=name == "to")
+    except InvalidQuery as exc:
+        raise BadParameter(exc.args[0], name) from None
+    return day.isoformat() if day else None
+
+
+read_date = _date  # for pages that re-read one date (a reversed range offered swapped)
 
 
 def _sort(raw: str | None) -> str:
@@ -212,7 +257,8 @@ def _sort(raw: str | None) -> str:
         return "relevance"
     raw = raw.strip().lower()
     if raw not in SORTS:
-        raise BadParameter(f"'sort' must be one of {', '.join(SORTS)}, not {raw[:40]!r}.")
+        raise BadParameter(Message("Unknown sort '{sort}': use one of {sorts}.", sort=raw[:40],
+                                   sorts=", ".join(LIBRARY_SORTS)), "sort")  # the library's words
     return raw
 
 
@@ -222,7 +268,8 @@ def _page(raw: str | None, max_page: int) -> int:
     try:
         page = int(raw.strip())
     except ValueError:
-        raise BadParameter(f"'page' must be a whole number from 1 to {max_page}, not {raw[:40]!r}.") from None
+        page = 0
     if not 1 <= page <= max_page:
-        raise BadParameter(f"'page' must be a whole number from 1 to {max_page}, not {page}.")
+        raise BadParameter(Message(WHOLE_NUMBER_RANGE, name="page", minimum=1, maximum=max_page,
+                                   value=repr(raw.strip()[:40])), "page")
     return page
