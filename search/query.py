@@ -117,7 +117,7 @@ class ParsedQuery:
     # never required (see make_function_words_optional).
     optional: list[Words] = field(default_factory=list)
     blank: bool = False  # the user typed nothing at all
-    notes: list[str] = field(default_factory=list)  # how something typed was read (a capped NEAR/ distance)
+    notes: list[Message] = field(default_factory=list)  # how something typed was read (a capped NEAR/ distance)
 
     @property
     def words(self) -> list[Words]:
@@ -372,7 +372,8 @@ def _near_distance(number: str, written: str, parsed: ParsedQuery) -> int | None
     if distance == 0 and not written.startswith("~"):
         raise InvalidQuery(f"'{written}': the distance must be at least 1 (NEAR/1: side by side, in any order).")
     if distance > MAX_NEAR_DISTANCE:
-        parsed.notes.append(f"{written} searched as within {MAX_NEAR_DISTANCE} words, the widest allowed")
+        parsed.notes.append(Message(N_("({written} searched as within {distance} words, the widest allowed)"),
+                                    written=written, distance=MAX_NEAR_DISTANCE))
         distance = MAX_NEAR_DISTANCE
     return distance
 
@@ -804,8 +805,7 @@ def describe(parsed: ParsedQuery, *, any_word: bool = False, some_words: bool = 
                               words=kept))
     elif some_words:
         pieces.append(Message(N_("(then articles with some of the words, after those with every word)")))
-    for note in parsed.notes:
-        pieces.append(Message(N_("({note})"), note=note))
+    pieces.extend(parsed.notes)
     if parsed.optional:
         pieces.append(Message(N_("(optional: {words})"), words=", ".join(w.text for w in parsed.optional)))
     if parsed.ignored:
