@@ -776,7 +776,8 @@ def _matching_tiers(snap: Snapshot, parsed: ParsedQuery, expansions, conditions)
         empty = np.zeros(snap.size, dtype=bool)
         return Tiers(empty, empty.copy(), np.zeros(snap.size, dtype=np.float32), np.zeros(snap.size, dtype=np.int16))
     allowed = snap.live.copy()
-    for condition in list(parsed.conditions) + list(conditions):
+    # Outlets by name or unambiguous start (source:cnn), for search, export, trends and the concordance.
+    for condition in _resolve_outlets(snap, list(parsed.conditions) + list(conditions))[0]:
         allowed &= snap.condition_mask(condition)
     return _match_tiers(snap, parsed, expansions, allowed)
 
@@ -788,9 +789,6 @@ def _matching(snap: Snapshot, parsed: ParsedQuery, expansions, conditions) -> tu
     results lack a word; some_words: both tiers are there; full: which hold every word (None when
     all results are in one tier). For the callers that list results in search's order.
     """
-    # Outlets by name or unambiguous start (source:cnn), for export, trends and the concordance too.
-    parsed.conditions = _resolve_outlets(snap, list(parsed.conditions))[0]
-    conditions = _resolve_outlets(snap, list(conditions))[0]
     tiers = _matching_tiers(snap, parsed, expansions, conditions)
     both = bool(tiers.full.any() and tiers.partial.any())
     relaxed = bool(tiers.partial.any())

@@ -321,9 +321,9 @@ def test_what_was_searched_is_described_in_the_readers_language(client):
     # "banjir" is in the archive, "zzqx" is not: no article has both, so any word is searched for.
     indonesian = page_text(client.get("/search?q=banjir+zzqx&lang=id"))
     assert ("Menampilkan hasil untuk banjir OR zzqx (tidak ada artikel yang memuat semua kata; "
-            "menampilkan artikel yang memuat salah satunya)") in indonesian
+            "menampilkan artikel yang memuat sebagian)") in indonesian
     english = page_text(client.get("/search?q=banjir+zzqx&lang=en"))
-    assert "banjir OR zzqx (no article has every word; showing articles with any of them)" in english
+    assert "banjir OR zzqx (no article has every word; showing articles with some of them)" in english
 
 
 def test_library_messages_pickle_and_copy_with_their_parts():
@@ -338,3 +338,4 @@ def test_library_messages_pickle_and_copy_with_their_parts():
     refused = Message("The query has {count} search terms; use at most {limit}.", count=50, limit=40)
     again = pickle.loads(pickle.dumps(refused))
     assert (again, again.template, again.values) == (refused, refused.template, {"count": 50, "limit": 40})
+

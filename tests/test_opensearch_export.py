@@ -175,7 +175,8 @@ def test_search_template_renders_warta_queries(exported):
     assert must["fields"] == ["title^2.5", "content"] and must["minimum_should_match"] == "100%"
     filters = request["query"]["bool"]["filter"]
     assert {"terms": {"source": ["kompas"]}} in filters and {"terms": {"category": ["nasional"]}} in filters
-    assert {"range": {"date": {"gte": "2021-01-01T00:00:00", "lt": "2022-01-01T00:00:00"}}} in filters
+    # Date filters mean WIB days, as in Warta (the dates are kept in UTC): 2021 starts at 17:00 UTC the day before.
+    assert {"range": {"date": {"gte": "2020-12-31T17:00:00", "lt": "2021-12-31T17:00:00"}}} in filters
     assert request["collapse"]["field"] == "cluster"
     assert set(request["aggs"]) >= {"source", "category", "year", "month", "stories"}
     assert request["highlight"]["encoder"] == "html"  # archive text is escaped around the marks

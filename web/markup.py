@@ -49,9 +49,19 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def reinterpreted(results) -> bool:
+    """Return whether a search's results need "Showing results for ...": some words were relaxed,
+    or a NEAR query (its distance perhaps capped) is best read back in words."""
+    query = results.query
+    notes = [getattr(part, "template", "") for part in getattr(query, "parts", ())]
+    return bool(results.relaxed or " of each other)" in str(query)
+                or any(note.startswith("({written} searched as") for note in notes))
+
+
 def register(app) -> None:
     """Make the helpers available to templates as filters."""
     app.add_template_filter(marked)
     app.add_template_filter(paragraphs)
     app.add_template_filter(date_only)
     app.add_template_filter(safe_url)
+    app.add_template_filter(reinterpreted)
