@@ -91,10 +91,11 @@ def find_matches(text: str, spec: MatchSpec) -> list[tuple[int, int, str]]:
         return []
     analyzer = spec.analyzer or plain_analyzer()
     cores = _cores(spec)
-    if len(text.lower()) == len(text) and (text.isascii() or not ACCENTED.search(text)):
-        candidates = _candidates(text, cores, analyzer, positions=bool(spec.phrases or spec.nears))
-    else:  # lowercasing changes offsets ("İ"), or accents hide words from the core search ("José" for
-        # "jose"): walk every token instead
+    searchable = _folded(text)
+    if searchable is not None:
+        candidates = _candidates(text, cores, analyzer, positions=bool(spec.phrases or spec.nears),
+                                 lowered=searchable)
+    else:  # folding changes offsets ("İ", "ß", a combining mark written apart): walk every token instead
         candidates = _candidates_by_walking(text, cores, analyzer)
     terms = spec.terms
     found = [(start, end, term) for _, term, start, end in candidates if term in terms]
@@ -177,15 +178,54 @@ def _core_pattern(cores: tuple[str, ...]) -> re.Pattern:
 _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
 
 
+class _CharFolding(dict):
+    """str.translate table: each character as normalise() writes it on its own ("É" -> "e"), found
+    once per character. Only where that is one character does the folded text keep the offsets."""
+
+    def __missing__(self, char_code: int) -> str:
+        char = chr(char_code)
+        alone, in_accented_word = normalise(char), normalise("é" + char)[1:]
+        if not char.isalnum():
+            # Between words (a no-break space, "…"): no core holds it, only its length counts.
+            folded = self[char_code] = alone if len(alone) == 1 else char
+            return folded
+        # normalise() folds compatibility characters ("³" -> "3") only inside a word that holds an
+        # accent: such a character has no one folding, and two characters make the text's length
+        # change, so find_matches walks its tokens instead.
+        folded = self[char_code] = alone if alone == in_accented_word else "??"
+        return folded
+
+
+_FOLDING = _CharFolding()
+
+
+def _folded(text: str) -> str | None:
+    """Return text lowercased and accent-folded as normalise() folds its words, character for
+    character (same offsets), or None when folding changes its length.
+
+    The core search runs over it: accents must not hide words from it ("José" for "jose"), and
+    folding char by char lets the C scan serve articles with an accent or two, which walking every
+    token (many times slower) served before.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    if lowered.isascii() or not ACCENTED.search(lowered) and "’" not in lowered and "‐" not in lowered:
+        return lowered
+    folded = lowered.translate(_FOLDING)
+    return folded if len(folded) == len(text) else None
+
+
 def _candidates(text: str, cores: tuple[str, ...], analyzer: IndonesianAnalyzer,
-                positions: bool = False) -> list[tuple[int, str, int, int]]:
+                positions: bool = False, lowered: str | None = None) -> list[tuple[int, str, int, int]]:
     """Return (position, term, start, end) of the words holding a core, without walking every word.
 
     The same tokens as the analyzer's (TOKEN_PATTERN), found from the core's place in the text by
     a regex scan in C. Positions (counting the tokens in between, also in C) only when asked: only
     phrases need them; otherwise every position is -1.
     """
-    lowered = text.lower()
+    if lowered is None:
+        lowered = text.lower()
     found = []
     position, next_position, last_end = -1, 0, 0
     for hit in _core_pattern(cores).finditer(lowered):

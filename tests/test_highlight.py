@@ -145,3 +145,25 @@ def _sentence_by_each_form(text: str, at: int) -> tuple[int, int]:
 def test_the_sentence_around_an_offset_is_found_as_each_end_form_would_find_it(text, at):
     at = min(at, len(text))
     assert highlight._sentence_at(text, at) == _sentence_by_each_form(text, at)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("José Mourinho membeli kopi di kafé dekat stadion. Mourinho dan josé tertawa.", ["jose", "kafe", "mourinho"]),
+    ("Pemain asal Ceko, Tomáš Souček, mencetak gol; Souček senang.", ["soucek", "gol"]),
+    ("Jumat’s malam, AsociaciÃ³n Padel ² dan e‐money", ["asociacia3n", "emoney", "padel"]),
+    ("Ｆｕｌｌ width dan İstanbul, Straße", ["istanbul", "width"]),
+])
+def test_folded_core_search_finds_what_walking_every_token_finds(text, words):
+    from search.analysis import plain_analyzer
+
+    analyzer = plain_analyzer()
+    terms = frozenset(t for w in words for t in ([analyzer.stem(w)] if analyzer.stem(w) else []))
+    cores = highlight._cores(highlight.MatchSpec(terms))
+    walked = [c for c in highlight._candidates_by_walking(text, cores, analyzer) if c[1] in terms]
+    folded = highlight._folded(text)
+    if folded is not None:
+        assert len(folded) == len(text)
+        fast = [c for c in highlight._candidates(text, cores, analyzer, positions=True, lowered=folded)
+                if c[1] in terms]
+        assert fast == walked
+    assert highlight.find_matches(text, highlight.MatchSpec(terms, analyzer=analyzer))
